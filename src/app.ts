@@ -1,0 +1,89 @@
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import rateLimit from '@fastify/rate-limit';
+import { TypeBoxValidatorCompiler, registerAjvFormats } from '@fastify/type-provider-typebox';
+import sjson from 'secure-json-parse';
+import type { AppDeps } from './http/deps.ts';
+import { loggerOptions } from './http/logger.ts';
+import { newId } from './lib/ids.ts';
+import { DomainError } from './lib/errors.ts';
+import { ErrorSchema } from './http/schemas.ts';
+import { registerErrorHandling } from './http/plugins/error-handler.ts';
+import { registerAuth } from './http/plugins/auth.ts';
+import { registerIdempotency } from './http/plugins/idempotency.ts';
+import { registerMetrics } from './http/plugins/metrics.ts';
+import { registerDocs } from './http/plugins/docs.ts';
+import { registerRoutes } from './http/routes/index.ts';
+
+/** Why 1 MiB: the largest legitimate body (a KYC upload of three 5 MiB images goes through its own limit). */
+export const BODY_LIMIT_BYTES = 1024 * 1024;
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The exact bytes of the body, for Content-Digest checks. */
+    rawBody: Buffer | null;
+  }
+}
+
+export interface BuildOptions {
+  /** A logger instance or options; tests pass `false` or a stream-backed logger. */
+  logger?: FastifyServerOptions['loggerInstance'] | boolean;
+}
+
+/** Build the HTTP app; never listens (tests use inject(), main.ts listens). */
+export async function buildApp(deps: AppDeps, options: BuildOptions = {}): Promise<FastifyInstance> {
+  registerAjvFormats();
+  const loggerSetting = options.logger ?? true;
+  const app = Fastify({
+    ...(typeof loggerSetting === 'object'
+      ? { loggerInstance: loggerSetting }
+      : { logger: loggerSetting ? loggerOptions(deps.config.logLevel) : false }),
+    bodyLimit: BODY_LIMIT_BYTES,
+    genReqId: () => newId('request'),
+    requestIdHeader: false,
+    trustProxy: false,
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+    ajv: { customOptions: { removeAdditional: false } },
+  }) as unknown as FastifyInstance;
+
+  app.setValidatorCompiler(TypeBoxValidatorCompiler);
+  app.decorate('deps', deps);
+  app.decorateRequest('rawBody', null);
+  app.addSchema(ErrorSchema);
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('Request-Id', request.id);
+  });
+
+  // Our own JSON parser: keeps the raw bytes, accepts an empty body as "no body",
+  // and refuses __proto__ / constructor.prototype keys (prototype pollution).
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: BODY_LIMIT_BYTES }, (request, body, done) => {
+    const buf = body as Buffer;
+    request.rawBody = buf;
+    if (buf.length === 0) return done(null, undefined);
+    try {
+      done(null, sjson.parse(buf.toString('utf8'), undefined, { protoAction: 'error', constructorAction: 'error' }));
+    } catch (err) {
+      const forbidden = err instanceof SyntaxError && /prototype/i.test(err.message);
+      done(new DomainError('invalid_request', forbidden
+        ? 'The request body contains a forbidden key (__proto__ or constructor.prototype).'
+        : 'The request body is not valid JSON.'), undefined);
+    }
+  });
+
+  registerErrorHandling(app);
+  registerAuth(app);
+  await app.register(rateLimit, {
+    global: true,
+    hook: 'preHandler',
+    max: deps.config.rateLimitMax,
+    timeWindow: deps.config.rateLimitWindowMs,
+    keyGenerator: (request) => request.principal?.keyId ?? (request.operator ? 'operator' : `ip:${request.ip}`),
+    errorResponseBuilder: (_request, context) =>
+      Object.assign(new DomainError('rate_limited', `Too many requests; retry in ${Math.ceil(context.ttl / 1000)} seconds.`), { statusCode: 429 }),
+  });
+  registerIdempotency(app);
+  const metrics = registerMetrics(app);
+  await registerDocs(app);
+  registerRoutes(app, metrics);
+  return app;
+}

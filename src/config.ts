@@ -1,0 +1,95 @@
+import path from 'node:path';
+
+/**
+ * Configuration, read once from the environment into a frozen object that is
+ * passed down. Nothing else reads process.env.
+ */
+export interface Config {
+  readonly port: number;
+  readonly host: string;
+  /** PostgreSQL connection string; null means the embedded PGlite database in dataDir. */
+  readonly databaseUrl: string | null;
+  readonly dataDir: string;
+  /** Bearer token for /admin/v1; null disables the admin API. */
+  readonly adminToken: string | null;
+  /** The master key as given (base64 or hex of 32 bytes), or null. */
+  readonly masterKey: string | null;
+  readonly masterKeyFile: string | null;
+  readonly logLevel: LogLevel;
+  /** Requests per key (or per address when unauthenticated) per rate window. */
+  readonly rateLimitMax: number;
+  readonly rateLimitWindowMs: number;
+  /** Production runs refuse to generate development keys. */
+  readonly production: boolean;
+}
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+  constructor(readonly variable: string, reason: string) {
+    super(`${variable}: ${reason}`);
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+$/.test(raw)) throw new ConfigError(name, `must be a whole number, got "${raw}"`);
+  const n = Number(raw);
+  if (n < min || n > max) throw new ConfigError(name, `must be between ${min} and ${max}, got ${n}`);
+  return n;
+}
+
+function optional(env: Env, name: string): string | null {
+  const raw = env[name];
+  return raw === undefined || raw.trim() === '' ? null : raw.trim();
+}
+
+function databaseUrl(env: Env): string | null {
+  const raw = optional(env, 'DATABASE_URL');
+  if (raw === null) return null;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError('DATABASE_URL', 'is not a valid URL (expected postgres://user@host:port/database)');
+  }
+  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
+    throw new ConfigError('DATABASE_URL', `must use postgres:// or postgresql://, got ${url.protocol}//`);
+  }
+  return raw;
+}
+
+export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config {
+  const logLevel = (optional(env, 'LOG_LEVEL') ?? 'info') as LogLevel;
+  if (!LOG_LEVELS.includes(logLevel)) {
+    throw new ConfigError('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
+  }
+  const adminToken = optional(env, 'TESSERA_ADMIN_TOKEN');
+  if (adminToken !== null && adminToken.length < 16) {
+    throw new ConfigError('TESSERA_ADMIN_TOKEN', 'must be at least 16 characters');
+  }
+  const masterKey = optional(env, 'TESSERA_MASTER_KEY');
+  const masterKeyFile = optional(env, 'TESSERA_MASTER_KEY_FILE');
+  if (masterKey !== null && masterKeyFile !== null) {
+    throw new ConfigError('TESSERA_MASTER_KEY', 'set either TESSERA_MASTER_KEY or TESSERA_MASTER_KEY_FILE, not both');
+  }
+  const nodeEnv = optional(env, 'NODE_ENV');
+  return Object.freeze({
+    port: integer(env, 'PORT', 8080, 0, 65535),
+    host: optional(env, 'HOST') ?? '127.0.0.1',
+    databaseUrl: databaseUrl(env),
+    dataDir: path.resolve(cwd, optional(env, 'TESSERA_DATA_DIR') ?? '.tessera'),
+    adminToken,
+    masterKey,
+    masterKeyFile: masterKeyFile === null ? null : path.resolve(cwd, masterKeyFile),
+    logLevel,
+    rateLimitMax: integer(env, 'TESSERA_RATE_LIMIT_MAX', 600, 1, 1_000_000),
+    rateLimitWindowMs: integer(env, 'TESSERA_RATE_LIMIT_WINDOW_MS', 60_000, 1000, 86_400_000),
+    production: nodeEnv === 'production',
+  });
+}

@@ -1,0 +1,74 @@
+import { DomainError, type ErrorCode } from '../lib/errors.ts';
+
+/**
+ * The error registry: every code maps to one HTTP status and one type. The
+ * switch is exhaustive, so a new code without a mapping fails typecheck.
+ */
+export type ErrorType =
+  | 'invalid_request_error'
+  | 'authentication_error'
+  | 'permission_error'
+  | 'idempotency_error'
+  | 'rate_limit_error'
+  | 'api_error';
+
+export interface ErrorSpec {
+  status: number;
+  type: ErrorType;
+}
+
+export function errorSpec(code: ErrorCode): ErrorSpec {
+  switch (code) {
+    case 'invalid_request':
+    case 'parameter_invalid':
+    case 'parameter_missing':
+      return { status: 400, type: 'invalid_request_error' };
+    case 'idempotency_key_too_long':
+      return { status: 400, type: 'idempotency_error' };
+    case 'authentication_required':
+    case 'invalid_api_key':
+    case 'invalid_token':
+    case 'api_key_revoked':
+    case 'invalid_admin_token':
+    case 'invalid_signature':
+      return { status: 401, type: 'authentication_error' };
+    case 'insufficient_scope':
+    case 'live_access_required':
+    case 'mode_mismatch':
+      return { status: 403, type: 'permission_error' };
+    case 'resource_not_found':
+    case 'route_not_found':
+    case 'admin_disabled':
+      return { status: 404, type: 'invalid_request_error' };
+    case 'method_not_allowed':
+      return { status: 405, type: 'invalid_request_error' };
+    case 'conflict':
+      return { status: 409, type: 'invalid_request_error' };
+    case 'idempotency_key_in_flight':
+      return { status: 409, type: 'idempotency_error' };
+    case 'body_too_large':
+      return { status: 413, type: 'invalid_request_error' };
+    case 'unsupported_media_type':
+      return { status: 415, type: 'invalid_request_error' };
+    case 'idempotency_key_reused':
+      return { status: 422, type: 'idempotency_error' };
+    case 'rate_limited':
+      return { status: 429, type: 'rate_limit_error' };
+    case 'service_unavailable':
+      return { status: 503, type: 'api_error' };
+    case 'internal_error':
+      return { status: 500, type: 'api_error' };
+  }
+}
+
+export interface ErrorBody {
+  error: { type: ErrorType; code: ErrorCode; message: string; param: string | null; request_id: string };
+}
+
+export function errorBody(err: DomainError, requestId: string): { status: number; body: ErrorBody } {
+  const spec = errorSpec(err.code);
+  return {
+    status: spec.status,
+    body: { error: { type: spec.type, code: err.code, message: err.message, param: err.param ?? null, request_id: requestId } },
+  };
+}

@@ -1,0 +1,51 @@
+import type { FastifyInstance } from 'fastify';
+import swagger from '@fastify/swagger';
+import scalar from '@scalar/fastify-api-reference';
+
+export const API_DESCRIPTION = `Tessera issues virtual and physical payment cards, funds them, decides their
+authorizations in real time and keeps every cent in a double-entry ledger.
+
+**Authentication.** Send \`Authorization: Bearer <key>\` with a merchant API key (\`sk_sandbox_…\`,
+\`sk_live_…\`) or with a 15-minute token from \`POST /v1/auth/token\`. The admin API (\`/admin/v1\`) takes the
+operator's \`TESSERA_ADMIN_TOKEN\` instead.
+
+**Money** is always an integer number of minor units (cents) with an ISO 4217 currency.
+
+**Errors** share one shape: \`{"error": {"type", "code", "message", "param", "request_id"}}\`. Branch on \`code\`.
+
+**Idempotency.** Every POST, PUT, PATCH and DELETE accepts an \`Idempotency-Key\` header (at most 255
+characters, kept 24 hours). A retry with the same key and body replays the first response with
+\`Idempotent-Replayed: true\`; the same key with another body is a 422 \`idempotency_key_reused\`; a retry while
+the first request is still running is a 409 \`idempotency_key_in_flight\`.
+
+**Pagination.** Lists take \`limit\` (1–100, default 10) and \`starting_after\` (an id) and answer
+\`{"object": "list", "data": [...], "has_more": bool}\`, newest first.`;
+
+export async function registerDocs(app: FastifyInstance): Promise<void> {
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'Tessera API', version: '0.1.0', description: API_DESCRIPTION },
+      components: {
+        securitySchemes: {
+          apiKey: { type: 'http', scheme: 'bearer', description: 'A merchant API key or a token from POST /v1/auth/token.' },
+          adminToken: { type: 'http', scheme: 'bearer', description: 'The operator token (TESSERA_ADMIN_TOKEN).' },
+        },
+      },
+      tags: [
+        { name: 'System', description: 'Health, readiness and metrics.' },
+        { name: 'Authentication', description: 'Tokens and the calling merchant.' },
+        { name: 'Admin: merchants', description: 'The operator onboards merchants and manages their keys.' },
+      ],
+    },
+    refResolver: {
+      buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`),
+    },
+  });
+  app.get('/openapi.json', { schema: { hide: true }, config: { auth: 'public' } }, async () => app.swagger());
+  await app.register(scalar, {
+    routePrefix: '/docs',
+    configuration: { url: '/openapi.json', withDefaultFonts: false, title: 'Tessera API' },
+    hooks: {},
+  } as never);
+}

@@ -1,0 +1,129 @@
+import crypto from 'node:crypto';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Tx } from '../../db/index.ts';
+import { DomainError } from '../../lib/errors.ts';
+import { canonicalJson } from '../../lib/canonical-json.ts';
+import { errorBody } from '../errors.ts';
+
+/** Why 255: the length Stripe and seed 004 document; longer keys are a client bug. */
+export const IDEMPOTENCY_KEY_LENGTH_MAX = 255;
+/** Keys are kept at least this long (SPEC §7); older keys are purged and may be reused. */
+export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
+
+const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+export interface MutationResult<T> {
+  status: number;
+  body: T;
+}
+
+function keyOf(request: FastifyRequest): string | null {
+  const raw = request.headers['idempotency-key'];
+  if (raw === undefined) return null;
+  const key = Array.isArray(raw) ? raw[0]! : raw;
+  if (key.length === 0) throw new DomainError('parameter_invalid', 'The Idempotency-Key header is empty.', 'Idempotency-Key');
+  if (key.length > IDEMPOTENCY_KEY_LENGTH_MAX) {
+    throw new DomainError('idempotency_key_too_long', `The Idempotency-Key header must be at most ${IDEMPOTENCY_KEY_LENGTH_MAX} characters.`, 'Idempotency-Key');
+  }
+  return key;
+}
+
+function scopeOf(request: FastifyRequest): string {
+  return request.principal ? `${request.principal.merchantId}:${request.principal.mode}` : request.operator ? 'admin' : 'public';
+}
+
+function fingerprint(request: FastifyRequest): Buffer {
+  return crypto.createHash('sha256').update(canonicalJson({ body: request.body ?? null, query: request.query ?? null })).digest();
+}
+
+class Replay {
+  constructor(readonly status: number, readonly body: unknown) {}
+}
+
+/**
+ * Run a mutating route's work in one database transaction together with the
+ * claim of its Idempotency-Key: a crash before commit leaves neither the
+ * effects nor the key; a retry after commit replays the stored response.
+ * A request while the first is still running gets 409; a different request
+ * under the same key gets 422. Business errors (4xx raised by the work) are
+ * stored too, so a retry sees the same answer; 5xx are not.
+ */
+export async function mutation<T>(
+  request: FastifyRequest, reply: FastifyReply, work: (tx: Tx) => Promise<MutationResult<T>>,
+): Promise<T | unknown> {
+  const { db, clock } = request.server.deps;
+  const key = keyOf(request);
+  if (key === null) {
+    const result = await db.transaction(work);
+    reply.code(result.status);
+    return result.body;
+  }
+  const scope = scopeOf(request);
+  const method = request.method;
+  const path = (request.url.split('?')[0] ?? '').slice(0, 2048);
+  const print = fingerprint(request);
+  const now = clock.now();
+
+  const claim = async (tx: Tx): Promise<Replay | null> => {
+    const locked = await tx.query<{ ok: boolean }>(
+      'SELECT pg_try_advisory_xact_lock(hashtextextended($1, 0)) AS ok', [`${scope}\u0000${method}\u0000${path}\u0000${key}`]);
+    if (!locked.rows[0]?.ok) {
+      throw new DomainError('idempotency_key_in_flight', 'A request with this Idempotency-Key is still being processed; retry later.', 'Idempotency-Key');
+    }
+    const { rows } = await tx.query<{ fingerprint: Buffer; status_code: number; body: unknown; created_at: Date }>(
+      'SELECT fingerprint, status_code, body, created_at FROM idempotency_keys WHERE scope = $1 AND method = $2 AND path = $3 AND key = $4',
+      [scope, method, path, key]);
+    const prior = rows[0];
+    if (!prior) return null;
+    if (now.getTime() - prior.created_at.getTime() > IDEMPOTENCY_TTL_MS) {
+      await tx.query('DELETE FROM idempotency_keys WHERE scope = $1 AND method = $2 AND path = $3 AND key = $4', [scope, method, path, key]);
+      return null;
+    }
+    if (!prior.fingerprint.equals(print)) {
+      throw new DomainError('idempotency_key_reused', 'This Idempotency-Key was used with a different request; use a new key.', 'Idempotency-Key');
+    }
+    return new Replay(prior.status_code, prior.body);
+  };
+
+  const store = (tx: Tx, status: number, body: unknown) =>
+    tx.query(
+      `INSERT INTO idempotency_keys (scope, method, path, key, fingerprint, status_code, body, created_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING`,
+      [scope, method, path, key, print, status, JSON.stringify(body ?? null), now]);
+
+  let outcome: Replay | MutationResult<T>;
+  try {
+    outcome = await db.transaction(async (tx) => {
+      const replay = await claim(tx);
+      if (replay) return replay;
+      const result = await work(tx);
+      await store(tx, result.status, result.body);
+      return result;
+    });
+  } catch (err) {
+    if (err instanceof DomainError && !err.code.startsWith('idempotency_')) {
+      const { status, body } = errorBody(err, request.id);
+      if (status < 500 && status !== 429) {
+        await db.transaction(async (tx) => {
+          if (!(await claim(tx))) await store(tx, status, body);
+        }).catch((storeErr) => request.log.warn({ err: storeErr }, 'could not store an idempotent error response'));
+      }
+    }
+    throw err;
+  }
+  if (outcome instanceof Replay) reply.header('Idempotent-Replayed', 'true');
+  reply.code(outcome.status);
+  return outcome.body;
+}
+
+/** Reject a malformed Idempotency-Key before any work, and purge expired keys now and then. */
+export function registerIdempotency(app: FastifyInstance): void {
+  app.addHook('preHandler', async (request) => {
+    if (MUTATING.has(request.method)) keyOf(request);
+  });
+}
+
+export async function purgeIdempotencyKeys(tx: Tx, now: Date): Promise<number> {
+  const r = await tx.query('DELETE FROM idempotency_keys WHERE created_at < $1', [new Date(now.getTime() - IDEMPOTENCY_TTL_MS)]);
+  return r.rowCount ?? 0;
+}

@@ -1,0 +1,19 @@
+import type { FastifyInstance } from 'fastify';
+import type { Registry } from 'prom-client';
+import { systemRoutes } from './system/index.ts';
+import { createToken } from './auth/token.ts';
+import { getCallingMerchant } from './auth/merchant.ts';
+import { createMerchantRoute } from './admin/merchants/create.ts';
+import { listMerchantsRoute } from './admin/merchants/list.ts';
+import { merchantKeyRoutes } from './admin/merchants/keys.ts';
+import { grantLiveAccessRoute } from './admin/merchants/live-access.ts';
+
+export function registerRoutes(app: FastifyInstance, metrics: Registry): void {
+  systemRoutes(app, metrics);
+  createToken(app);
+  getCallingMerchant(app);
+  createMerchantRoute(app);
+  listMerchantsRoute(app);
+  merchantKeyRoutes(app);
+  grantLiveAccessRoute(app);
+}

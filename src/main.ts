@@ -1,0 +1,73 @@
+import { loadConfig, ConfigError } from './config.ts';
+import { buildApp } from './app.ts';
+import { openRuntime } from './runtime.ts';
+import { systemClock } from './lib/clock.ts';
+import { ensureDemoMerchant } from './cli/demo.ts';
+import { startJobs } from './jobs/index.ts';
+
+/** Why 10 s: in-flight requests are short; a stuck one must not keep a deploy waiting for ever. */
+const SHUTDOWN_GRACE_MS = 10_000;
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const runtime = await openRuntime(config);
+  const app = await buildApp({ config, db: runtime.db, clock: systemClock, keys: runtime.keys });
+  for (const w of runtime.warnings) app.log.warn(w);
+  const demo = await ensureDemoMerchant(runtime.db, systemClock);
+  const jobs = startJobs({ db: runtime.db, clock: systemClock, log: app.log });
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    app.log.info({ signal }, 'shutting down: finishing in-flight requests');
+    const force = setTimeout(() => {
+      app.log.error('shutdown grace period over; exiting');
+      process.exit(1);
+    }, SHUTDOWN_GRACE_MS);
+    force.unref();
+    try {
+      jobs.stop();
+      await app.close();
+      await runtime.close();
+      process.exit(0);
+    } catch (err) {
+      app.log.error({ err }, 'error during shutdown');
+      process.exit(1);
+    }
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+
+  await app.listen({ port: config.port, host: config.host });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const base = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+  // The banner is for the person at the terminal, not for the log pipeline: plain lines on stdout.
+  const lines = [
+    '',
+    `Tessera is running on ${runtime.db.kind === 'pglite' ? `the embedded database in ${config.dataDir}` : 'PostgreSQL'}.`,
+    `  API:       ${base}/v1`,
+    `  Docs:      ${base}/docs`,
+  ];
+  if (demo) {
+    lines.push(
+      '',
+      `A demo merchant "${demo.name}" (${demo.id}) was created. Its sandbox API key, shown this once:`,
+      `  ${demo.sandboxKey}`,
+      '',
+      `  curl -H "Authorization: Bearer ${demo.sandboxKey}" ${base}/v1/merchant`,
+    );
+  }
+  if (config.adminToken === null) lines.push('', 'The admin API is off; set TESSERA_ADMIN_TOKEN to enable it.');
+  process.stdout.write(lines.join('\n') + '\n\n');
+}
+
+main().catch((err: unknown) => {
+  if (err instanceof ConfigError || (err instanceof Error && /KeyConfigError|DataDirLockedError/.test(err.name))) {
+    process.stderr.write(`tessera: ${err.message}\n`);
+  } else {
+    process.stderr.write(`tessera: failed to start: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+  }
+  process.exit(1);
+});
