@@ -6,6 +6,7 @@ import type { AppDeps } from './http/deps.ts';
 import { loggerOptions } from './http/logger.ts';
 import { newId } from './lib/ids.ts';
 import { DomainError } from './lib/errors.ts';
+import { findNul } from './lib/json-walk.ts';
 import { ErrorSchema } from './http/schemas.ts';
 import { registerErrorHandling } from './http/plugins/error-handler.ts';
 import { registerAuth } from './http/plugins/auth.ts';
@@ -55,19 +56,24 @@ export async function buildApp(deps: AppDeps, options: BuildOptions = {}): Promi
 
   // Our own JSON parser: keeps the raw bytes, accepts an empty body as "no body",
   // and refuses __proto__ / constructor.prototype keys (prototype pollution).
-  app.removeContentTypeParser('application/json');
+  // JSON only: a text/plain body would otherwise be parsed and fail validation with a confusing 400.
+  app.removeContentTypeParser(['application/json', 'text/plain']);
   app.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: BODY_LIMIT_BYTES }, (request, body, done) => {
     const buf = body as Buffer;
     request.rawBody = buf;
     if (buf.length === 0) return done(null, undefined);
+    let parsed: unknown;
     try {
-      done(null, sjson.parse(buf.toString('utf8'), undefined, { protoAction: 'error', constructorAction: 'error' }));
+      parsed = sjson.parse(buf.toString('utf8'), undefined, { protoAction: 'error', constructorAction: 'error' });
     } catch (err) {
       const forbidden = err instanceof SyntaxError && /prototype/i.test(err.message);
-      done(new DomainError('invalid_request', forbidden
+      return done(new DomainError('invalid_request', forbidden
         ? 'The request body contains a forbidden key (__proto__ or constructor.prototype).'
         : 'The request body is not valid JSON.'), undefined);
     }
+    const nul = findNul(parsed);
+    if (nul !== null) return done(new DomainError('parameter_invalid', `\`${nul}\` must not contain NUL characters.`, nul), undefined);
+    done(null, parsed);
   });
 
   registerErrorHandling(app);

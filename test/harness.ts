@@ -84,12 +84,21 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function buildTestApp(options: { config?: Partial<Config>; clock?: Clock; logger?: BuildOptions['logger'] } = {}): Promise<TestApp> {
+export interface TestAppOptions {
+  config?: Partial<Config>;
+  clock?: Clock;
+  logger?: BuildOptions['logger'];
+  /** Add test-only routes before the app is sealed. */
+  extend?: (app: FastifyInstance) => void;
+}
+
+export async function buildTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const testDb = await createTestDb();
   const clock = (options.clock as ManualClock | undefined) ?? new ManualClock(new Date('2026-11-22T12:00:00Z'));
   const keys = new SoftwareKeyProvider(crypto.randomBytes(32));
   const config = testConfig(options.config);
   const app = await buildApp({ config, db: testDb.db, clock, keys }, { logger: options.logger ?? false });
+  options.extend?.(app);
   await app.ready();
   return {
     app, db: testDb.db, clock, keys, config,

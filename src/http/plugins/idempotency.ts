@@ -63,10 +63,11 @@ export async function mutation<T>(
   const path = (request.url.split('?')[0] ?? '').slice(0, 2048);
   const print = fingerprint(request);
   const now = clock.now();
+  // A 64-bit advisory lock id for this key; a collision only costs a spurious 409.
+  const lockId = crypto.createHash('sha256').update(canonicalJson([scope, method, path, key])).digest().readBigInt64BE(0);
 
   const claim = async (tx: Tx): Promise<Replay | null> => {
-    const locked = await tx.query<{ ok: boolean }>(
-      'SELECT pg_try_advisory_xact_lock(hashtextextended($1, 0)) AS ok', [`${scope}\u0000${method}\u0000${path}\u0000${key}`]);
+    const locked = await tx.query<{ ok: boolean }>('SELECT pg_try_advisory_xact_lock($1::bigint) AS ok', [lockId]);
     if (!locked.rows[0]?.ok) {
       throw new DomainError('idempotency_key_in_flight', 'A request with this Idempotency-Key is still being processed; retry later.', 'Idempotency-Key');
     }

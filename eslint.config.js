@@ -1,0 +1,44 @@
+// Lint: typescript-eslint's recommended rules, plus the one rule that keeps the
+// architecture honest: imports point one way (STYLE.md, "The house"):
+// lib → db → crypto → ledger → domain modules → events/webhooks → http/compat/jobs/cli.
+import tseslint from 'typescript-eslint';
+
+const LAYERS = ['lib', 'db', 'crypto', 'ledger', 'domain', 'edge'];
+const DOMAIN = ['audit', 'merchants', 'customers', 'accounts', 'cards', 'funding', 'authorizations', 'transactions', 'notifications', 'events', 'webhooks', 'wallets', 'fees', 'kyc'];
+const EDGE = ['http', 'compat', 'jobs', 'cli'];
+
+const folderOf = (layer) => (layer === 'domain' ? DOMAIN : layer === 'edge' ? EDGE : [layer]);
+
+/** Everything a layer may not import: every layer above it. */
+function forbiddenAbove(layer) {
+  const above = LAYERS.slice(LAYERS.indexOf(layer) + 1).flatMap(folderOf);
+  return above.flatMap((dir) => [`**/${dir}/*`, `**/${dir}/**`, `../${dir}`, `../../${dir}`]);
+}
+
+const restrict = (layer, extra = []) => ({
+  files: folderOf(layer).map((dir) => `src/${dir}/**/*.ts`),
+  rules: {
+    'no-restricted-imports': ['error', {
+      patterns: [{ group: [...forbiddenAbove(layer), ...extra], message: `src/${layer} may not import from a higher layer (see STYLE.md, "The house").` }],
+    }],
+  },
+});
+
+export default tseslint.config(
+  { ignores: ['node_modules/**', '.tessera/**', 'dashboard/dist/**', 'coverage/**'] },
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-explicit-any': 'error',
+      'no-console': 'error',
+    },
+  },
+  restrict('lib', ['fastify', 'pg', '@electric-sql/*']),
+  restrict('db', ['fastify']),
+  restrict('crypto', ['fastify']),
+  restrict('ledger', ['fastify']),
+  // Domain code never sees Fastify; it gets plain values and a Tx.
+  restrict('domain', ['fastify', '@fastify/*']),
+  { files: ['bench/**', 'test/**', 'src/**/*.test.ts', 'src/cli/**', 'src/main.ts'], rules: { 'no-console': 'off' } },
+);
