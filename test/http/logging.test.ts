@@ -1,0 +1,49 @@
+import { Writable } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import pino from 'pino';
+import { loggerOptions } from '../../src/http/logger.ts';
+import { adminHeaders, bearer, buildTestApp, createMerchant, type TestApp } from '../harness.ts';
+
+const lines: string[] = [];
+const sink = new Writable({
+  write(chunk, _enc, cb) {
+    lines.push(String(chunk));
+    cb();
+  },
+});
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await buildTestApp({
+    logger: pino(loggerOptions('trace'), sink) as never,
+    extend(app) {
+      app.post('/v1/test/echo', async (request) => {
+        request.log.info({ body: request.body }, 'echo body');
+        request.log.info(`free text mentions 4111 1111 1111 1111 and ${(request.body as { note: string }).note}`);
+        return { ok: true };
+      });
+    },
+  });
+});
+afterAll(async () => t.close());
+
+describe('logs never hold secrets', () => {
+  it('redacts keys, tokens, card data and scrubs PANs in free text', async () => {
+    const { key } = await createMerchant(t.app, 'Logger');
+    const token = (await t.app.inject({ method: 'POST', url: '/v1/auth/token', headers: bearer(key) })).json().token as string;
+    await t.app.inject({
+      method: 'POST', url: '/v1/test/echo', headers: bearer(token),
+      payload: { pan: '4000056655665556', cvv: '123', pin: '375426', activation_code: '918273', note: 'card 5555555555554444 here', api_key: key },
+    });
+    await t.app.inject({ url: '/v1/cards/4000056655665556', headers: bearer(key) });
+    await t.app.inject({ url: '/admin/v1/merchants', headers: adminHeaders });
+    const log = lines.join('');
+    expect(log.length).toBeGreaterThan(0);
+    for (const secret of [key, token, '4000056655665556', '5555555555554444', '4111 1111 1111 1111', '375426', '918273', 'test-admin-token']) {
+      expect(log, secret).not.toContain(secret);
+    }
+    expect(log).toContain('[REDACTED]');
+    expect(log).toContain('[PAN …4444]');
+    expect(log).toMatch(/"reqId":"req_/);
+  });
+});
