@@ -48,10 +48,10 @@ describe('the real server process', () => {
       expect(await ready.json()).toMatchObject({ status: 'ready' });
       const me = await fetch(`${base}/v1/merchant`, { headers: { authorization: `Bearer ${key}` } });
       expect(me.status).toBe(200);
-      expect((await me.json()).mode).toBe('sandbox');
+      expect(((await me.json()) as { mode: string }).mode).toBe('sandbox');
       const anon = await fetch(`${base}/v1/merchant`);
       expect(anon.status).toBe(401);
-      expect((await anon.json()).error.code).toBe('authentication_required');
+      expect(((await anon.json()) as { error: { code: string } }).error.code).toBe('authentication_required');
       expect(out).toContain(`${base}/docs`);
 
       child.kill('SIGTERM');
