@@ -19,6 +19,8 @@ export interface Config {
   /** Requests per key (or per address when unauthenticated) per rate window. */
   readonly rateLimitMax: number;
   readonly rateLimitWindowMs: number;
+  /** Customers must be at least this old (years) on their date of birth. */
+  readonly minCustomerAge: number;
   /** Production runs refuse to generate development keys. */
   readonly production: boolean;
 }
@@ -90,6 +92,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     logLevel,
     rateLimitMax: integer(env, 'TESSERA_RATE_LIMIT_MAX', 600, 1, 1_000_000),
     rateLimitWindowMs: integer(env, 'TESSERA_RATE_LIMIT_WINDOW_MS', 60_000, 1000, 86_400_000),
+    minCustomerAge: integer(env, 'TESSERA_MIN_CUSTOMER_AGE', 18, 0, 125),
     production: nodeEnv === 'production',
   });
 }

@@ -43,6 +43,7 @@ export function errorSpec(code: ErrorCode): ErrorSpec {
     case 'method_not_allowed':
       return { status: 405, type: 'invalid_request_error' };
     case 'conflict':
+    case 'resource_exists':
       return { status: 409, type: 'invalid_request_error' };
     case 'idempotency_key_in_flight':
       return { status: 409, type: 'idempotency_error' };

@@ -30,6 +30,7 @@ export const ERROR_CODES = [
   // limits and state
   'rate_limited',
   'conflict',
+  'resource_exists',
   'mode_mismatch',
   // infrastructure
   'service_unavailable',

@@ -10,6 +10,11 @@ export const ID_PREFIXES = {
   request: 'req',
   event: 'evt',
   audit: 'aud',
+  customer: 'cus',
+  account: 'acct',
+  card: 'card',
+  transaction: 'txn',
+  authorization: 'auth',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

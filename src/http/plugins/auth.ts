@@ -107,3 +107,9 @@ export function principalOf(request: FastifyRequest): Principal {
 export function actionContext(request: FastifyRequest, at: Date) {
   return { actor: request.principal?.keyId ?? (request.operator ? 'operator' : 'anonymous'), origin: request.ip, at };
 }
+
+/** The merchant and mode that own whatever this request reads or writes. */
+export function ownerOf(request: FastifyRequest): { merchantId: string; mode: 'sandbox' | 'live' } {
+  const p = principalOf(request);
+  return { merchantId: p.merchantId, mode: p.mode };
+}

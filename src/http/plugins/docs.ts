@@ -35,6 +35,7 @@ export async function registerDocs(app: FastifyInstance): Promise<void> {
       tags: [
         { name: 'System', description: 'Health, readiness and metrics.' },
         { name: 'Authentication', description: 'Tokens and the calling merchant.' },
+        { name: 'Customers', description: "Cardholders: a merchant's end users." },
         { name: 'Admin: merchants', description: 'The operator onboards merchants and manages their keys.' },
       ],
     },

@@ -77,6 +77,10 @@ export function toDomainError(err: FastifyError | Error): DomainError {
     if (/prototype/i.test(err.message)) return new DomainError('invalid_request', 'The request body contains a forbidden key (__proto__ or constructor.prototype).');
     return new DomainError('invalid_request', 'The request is malformed.');
   }
+  // Database guards that fire only in races the code did not foresee: still a clear 4xx, never SQL.
+  const pgCode = (err as { code?: string }).code;
+  if (pgCode === '23505') return new DomainError('resource_exists', 'The object conflicts with one that exists; retry to see the current state.');
+  if (pgCode === '22021' || pgCode === '22P05') return new DomainError('parameter_invalid', 'A text field contains characters that cannot be stored.');
   if (fe.statusCode === 413) return new DomainError('body_too_large', 'The request body is larger than the limit.');
   if (fe.statusCode === 415) return new DomainError('unsupported_media_type', 'Unsupported Content-Type; send application/json.');
   if (fe.statusCode === 429) return new DomainError('rate_limited', 'Too many requests; retry after the time in Retry-After.');

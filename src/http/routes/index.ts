@@ -7,6 +7,7 @@ import { createMerchantRoute } from './admin/merchants/create.ts';
 import { listMerchantsRoute } from './admin/merchants/list.ts';
 import { merchantKeyRoutes } from './admin/merchants/keys.ts';
 import { grantLiveAccessRoute } from './admin/merchants/live-access.ts';
+import { customerRoutes } from './customers/index.ts';
 
 export function registerRoutes(app: FastifyInstance, metrics: Registry): void {
   systemRoutes(app, metrics);
@@ -16,4 +17,5 @@ export function registerRoutes(app: FastifyInstance, metrics: Registry): void {
   listMerchantsRoute(app);
   merchantKeyRoutes(app);
   grantLiveAccessRoute(app);
+  customerRoutes(app);
 }

@@ -1,0 +1,18 @@
+import countries from 'i18n-iso-countries';
+import en from 'i18n-iso-countries/langs/en.json' with { type: 'json' };
+
+countries.registerLocale(en);
+
+/** ISO 3166-1 alpha-2, from the maintained i18n-iso-countries dataset (upper case only). */
+export function isCountryCode(code: string): boolean {
+  return /^[A-Z]{2}$/.test(code) && countries.isValid(code);
+}
+
+/** The English short name, e.g. FR → France. */
+export function countryName(code: string): string | null {
+  return countries.getName(code, 'en', { select: 'official' }) ?? null;
+}
+
+export function allCountries(): { code: string; name: string }[] {
+  return Object.entries(countries.getNames('en', { select: 'official' })).map(([code, name]) => ({ code, name })).sort((a, b) => a.code.localeCompare(b.code));
+}
