@@ -15,6 +15,15 @@ export interface Config {
   /** The master key as given (base64 or hex of 32 bytes), or null. */
   readonly masterKey: string | null;
   readonly masterKeyFile: string | null;
+  /** JSON keys file (docs/keys.md); each card-key variable below overrides its field. */
+  readonly keysFile: string | null;
+  /** Card keys as given (docs/keys.md), or null: loadKeys parses and checks them. */
+  readonly panFingerprintKey: string | null;
+  readonly cvkA: string | null;
+  readonly cvkB: string | null;
+  readonly pvk: string | null;
+  readonly pvki: string | null;
+  readonly decimalizationTable: string | null;
   readonly logLevel: LogLevel;
   /** Requests per key (or per address when unauthenticated) per rate window. */
   readonly rateLimitMax: number;
@@ -80,6 +89,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
   if (masterKey !== null && masterKeyFile !== null) {
     throw new ConfigError('TESSERA_MASTER_KEY', 'set either TESSERA_MASTER_KEY or TESSERA_MASTER_KEY_FILE, not both');
   }
+  const keysFile = optional(env, 'TESSERA_KEYS_FILE');
   const nodeEnv = optional(env, 'NODE_ENV');
   return Object.freeze({
     port: integer(env, 'PORT', 8080, 0, 65535),
@@ -89,6 +99,13 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     adminToken,
     masterKey,
     masterKeyFile: masterKeyFile === null ? null : path.resolve(cwd, masterKeyFile),
+    keysFile: keysFile === null ? null : path.resolve(cwd, keysFile),
+    panFingerprintKey: optional(env, 'TESSERA_PAN_FINGERPRINT_KEY'),
+    cvkA: optional(env, 'TESSERA_CVK_A'),
+    cvkB: optional(env, 'TESSERA_CVK_B'),
+    pvk: optional(env, 'TESSERA_PVK'),
+    pvki: optional(env, 'TESSERA_PVKI'),
+    decimalizationTable: optional(env, 'TESSERA_DECIMALIZATION_TABLE'),
     logLevel,
     rateLimitMax: integer(env, 'TESSERA_RATE_LIMIT_MAX', 600, 1, 1_000_000),
     rateLimitWindowMs: integer(env, 'TESSERA_RATE_LIMIT_WINDOW_MS', 60_000, 1000, 86_400_000),

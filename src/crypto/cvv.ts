@@ -28,7 +28,8 @@ export function visaCvv(cvkA: Buffer, cvkB: Buffer, pan: string, expiryYYMM: str
   assert(cvkA.length === 8 && cvkB.length === 8, 'CVK A and CVK B are 8 bytes each');
   // No values in these messages: a PAN must never reach an error or a log.
   assert(/^\d{12,19}$/.test(pan), 'pan must be 12 to 19 digits');
-  assert(/^\d{2}(0[1-9]|1[0-2])$/.test(expiryYYMM), 'expiry must be YYMM');
+  // Any 4 digits, as HSMs take them; the provider checks the month (see software.ts).
+  assert(/^\d{4}$/.test(expiryYYMM), 'expiry must be 4 digits (YYMM)');
   assert(/^\d{3}$/.test(serviceCode), 'service code must be 3 digits');
   // 19 + 4 + 3 = 26 digits at most, so the data always fits in 32.
   const data = (pan + expiryYYMM + serviceCode).padEnd(32, '0');
@@ -41,4 +42,11 @@ export function visaCvv(cvkA: Buffer, cvkB: Buffer, pan: string, expiryYYMM: str
   for (const h of hex) if (h <= '9') digits += h;
   for (const h of hex) if (h > '9') digits += String(parseInt(h, 16) - 10);
   return digits.slice(0, 3);
+}
+
+/** The YYMM form the CVV method takes, from a card's expiry year (4 digits) and month. */
+export function expiryYYMM(year: number, month: number): string {
+  assert(Number.isInteger(year) && year >= 2000 && year <= 2099, 'expiry year is 2000–2099');
+  assert(Number.isInteger(month) && month >= 1 && month <= 12, 'expiry month is 1–12');
+  return String(year % 100).padStart(2, '0') + String(month).padStart(2, '0');
 }
