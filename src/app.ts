@@ -58,7 +58,7 @@ export async function buildApp(deps: AppDeps, options: BuildOptions = {}): Promi
   // and refuses __proto__ / constructor.prototype keys (prototype pollution).
   // JSON only: a text/plain body would otherwise be parsed and fail validation with a confusing 400.
   app.removeContentTypeParser(['application/json', 'text/plain']);
-  app.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: BODY_LIMIT_BYTES }, (request, body, done) => {
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
     const buf = body as Buffer;
     request.rawBody = buf;
     if (buf.length === 0) return done(null, undefined);

@@ -35,6 +35,7 @@ export function errorSpec(code: ErrorCode): ErrorSpec {
     case 'insufficient_scope':
     case 'live_access_required':
     case 'mode_mismatch':
+    case 'sandbox_only':
       return { status: 403, type: 'permission_error' };
     case 'resource_not_found':
     case 'route_not_found':

@@ -32,6 +32,7 @@ export const ERROR_CODES = [
   'conflict',
   'resource_exists',
   'mode_mismatch',
+  'sandbox_only',
   // infrastructure
   'service_unavailable',
   'internal_error',

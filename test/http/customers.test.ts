@@ -1,16 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminHeaders, bearer, buildTestApp, createMerchant, type TestApp } from '../harness.ts';
+import { validCustomer } from '../fixtures/customers.ts';
 
 let t: TestApp;
 let m: { id: string; key: string };
 let other: { id: string; key: string };
-
-export const validCustomer = (overrides: Record<string, unknown> = {}) => ({
-  first_name: 'Ada', last_name: "O'Neil-Smith", email: `ada.${Math.random().toString(36).slice(2)}@example.com`,
-  phone_prefix: '33', phone_number: '612345678', phone_country: 'FR', date_of_birth: '1990-04-25',
-  address: { line1: '12 Rue de la Paix', city: 'Paris', state: 'IDF', postal_code: '75002', country: 'FR' },
-  ...overrides,
-});
 
 beforeAll(async () => {
   t = await buildTestApp();

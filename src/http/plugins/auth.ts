@@ -113,3 +113,10 @@ export function ownerOf(request: FastifyRequest): { merchantId: string; mode: 's
   const p = principalOf(request);
   return { merchantId: p.merchantId, mode: p.mode };
 }
+
+/** Simulation endpoints exist only in sandbox (SPEC §1): a live key is refused. */
+export function requireSandbox(request: FastifyRequest): void {
+  if (principalOf(request).mode !== 'sandbox') {
+    throw new DomainError('sandbox_only', 'Simulation endpoints work only with a sandbox key.');
+  }
+}

@@ -8,6 +8,7 @@ import { listMerchantsRoute } from './admin/merchants/list.ts';
 import { merchantKeyRoutes } from './admin/merchants/keys.ts';
 import { grantLiveAccessRoute } from './admin/merchants/live-access.ts';
 import { customerRoutes } from './customers/index.ts';
+import { kycRoutes } from './kyc/index.ts';
 
 export function registerRoutes(app: FastifyInstance, metrics: Registry): void {
   systemRoutes(app, metrics);
@@ -18,4 +19,5 @@ export function registerRoutes(app: FastifyInstance, metrics: Registry): void {
   merchantKeyRoutes(app);
   grantLiveAccessRoute(app);
   customerRoutes(app);
+  kycRoutes(app);
 }

@@ -1,0 +1,110 @@
+import type { Queryable, Tx } from '../db/index.ts';
+import type { KeyProvider } from '../crypto/index.ts';
+import { DomainError, notFound } from '../lib/errors.ts';
+import { parseCalendarDate, isoDate } from '../lib/dates.ts';
+import type { ActionContext } from '../lib/context.ts';
+import { appendAudit } from '../audit/index.ts';
+import { getCustomer, setKycStatus, type Customer, type Owner } from '../customers/index.ts';
+import { decodeImage, type DecodedImage } from './images.ts';
+import * as store from './store.ts';
+import type { DocumentSide, KycDecisionStatus, KycRecord, KycSubmission } from './types.ts';
+
+export * from './types.ts';
+export { KYC_IMAGE_BYTES_MAX } from './images.ts';
+
+const aad = (customerId: string, what: string) => `kyc:v1:${customerId}:${what}`;
+
+export function presentKyc(customer: Customer, record: KycRecord | null) {
+  return {
+    object: 'kyc' as const, customer_id: customer.id, status: customer.kycStatus, reason: record?.reason ?? null,
+    identification_type: record?.identificationType ?? null,
+    identification_number_last4: record?.identificationLast4 ?? null,
+    identification_expiry_date: record?.identificationExpiryDate ?? null,
+    submitted_at: record?.submittedAt.toISOString() ?? null, decided_at: record?.decidedAt?.toISOString() ?? null,
+  };
+}
+
+function checkSubmission(s: KycSubmission, now: Date): Record<DocumentSide, DecodedImage | null> {
+  if (!/^[A-Za-z0-9-]{4,40}$/.test(s.identification_number)) {
+    throw new DomainError('parameter_invalid', '`identification_number` must be 4 to 40 letters, digits or hyphens.', 'identification_number');
+  }
+  if (!parseCalendarDate(s.identification_expiry_date)) {
+    throw new DomainError('parameter_invalid', '`identification_expiry_date` must be a real date written YYYY-MM-DD.', 'identification_expiry_date');
+  }
+  if (s.identification_expiry_date < isoDate(now)) {
+    throw new DomainError('parameter_invalid', 'The identity document has expired.', 'identification_expiry_date');
+  }
+  if (s.identification_type === 'ID_CARD' && !s.back_image) {
+    throw new DomainError('parameter_missing', '`back_image` is required for an ID_CARD.', 'back_image');
+  }
+  return {
+    front: decodeImage(s.front_image, 'front_image'),
+    back: s.back_image ? decodeImage(s.back_image, 'back_image') : null,
+    handheld: decodeImage(s.handheld_image, 'handheld_image'),
+  };
+}
+
+/** Submit (or, after a rejection, resubmit) KYC: images and the document number are sealed; status WAITING_KYC. */
+export async function submitKyc(
+  tx: Tx, keys: KeyProvider, owner: Owner, customerId: string, s: KycSubmission, ctx: ActionContext,
+): Promise<{ customer: Customer; record: KycRecord }> {
+  const images = checkSubmission(s, ctx.at);
+  const customer = await getCustomer(tx, owner, customerId, { forUpdate: true });
+  if (customer.kycStatus === 'WAITING_KYC' || customer.kycStatus === 'PASSED') {
+    throw new DomainError('conflict', `KYC cannot be submitted while its status is ${customer.kycStatus}.`);
+  }
+  const record = await store.upsertSubmission(tx, {
+    customerId, type: s.identification_type, sealedNumber: await keys.seal(Buffer.from(s.identification_number), aad(customerId, 'number')),
+    last4: s.identification_number.slice(-4), expiry: s.identification_expiry_date, at: ctx.at,
+  });
+  for (const side of ['front', 'back', 'handheld'] as const) {
+    const img = images[side];
+    if (img) await store.insertDocument(tx, customerId, side, img.contentType, img.bytes.length, await keys.seal(img.bytes, aad(customerId, side)));
+  }
+  const updated = await setKycStatus(tx, customer, 'WAITING_KYC', null, ctx.at);
+  return { customer: updated, record };
+}
+
+export async function getKyc(q: Queryable, owner: Owner, customerId: string): Promise<{ customer: Customer; record: KycRecord | null }> {
+  const customer = await getCustomer(q, owner, customerId);
+  return { customer, record: await store.selectSubmission(q, customerId) };
+}
+
+/** The operator's (or the sandbox simulator's) decision on a waiting submission; audited. */
+export async function decideKyc(
+  tx: Tx, customerId: string, decision: 'PASSED' | 'REJECTED', reason: string | null, ctx: ActionContext,
+  owner?: Owner,
+): Promise<{ customer: Customer; record: KycRecord }> {
+  const record = await store.selectSubmission(tx, customerId);
+  const customer = record ? await findCustomerAnyOwner(tx, customerId, owner) : null;
+  if (!record || !customer) throw notFound('KYC submission', 'customerId');
+  if (customer.kycStatus !== 'WAITING_KYC') {
+    throw new DomainError('conflict', `Only a submission that is WAITING_KYC can be decided; this one is ${customer.kycStatus}.`);
+  }
+  const decided = await store.decide(tx, customerId, decision, reason, ctx.actor, ctx.at);
+  const updated = await setKycStatus(tx, customer, decision, reason, ctx.at);
+  await appendAudit(tx, { ...ctx, action: `kyc.${decision === 'PASSED' ? 'approve' : 'reject'}`, target: customerId, result: 'success', details: { reason } });
+  return { customer: updated, record: decided };
+}
+
+async function findCustomerAnyOwner(q: Queryable, customerId: string, owner?: Owner): Promise<Customer | null> {
+  if (owner) return getCustomer(q, owner, customerId, { forUpdate: true }).catch(() => null);
+  const { rows } = await q.query<{ merchant_id: string; mode: 'sandbox' | 'live' }>('SELECT merchant_id, mode FROM customers WHERE id = $1', [customerId]);
+  const r = rows[0];
+  return r ? getCustomer(q, { merchantId: r.merchant_id, mode: r.mode }, customerId, { forUpdate: true }) : null;
+}
+
+export async function kycQueue(q: Queryable, status: KycDecisionStatus, limit: number, after: string | null) {
+  return store.selectQueue(q, status, limit, after);
+}
+
+/** A document image for the operator's review; every view is audited. */
+export async function readDocument(
+  tx: Tx, keys: KeyProvider, customerId: string, side: DocumentSide, ctx: ActionContext,
+): Promise<{ contentType: string; bytes: Buffer }> {
+  const doc = await store.selectDocument(tx, customerId, side);
+  if (!doc) throw notFound('document', 'side');
+  const bytes = await keys.open(doc.sealed, aad(customerId, side));
+  await appendAudit(tx, { ...ctx, action: 'kyc.document.view', target: customerId, result: 'success', details: { side } });
+  return { contentType: doc.content_type, bytes };
+}
