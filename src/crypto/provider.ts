@@ -30,7 +30,7 @@ export interface KeyProvider {
   verifyPin(pan: string, pin: string, stored: PinOffset): Promise<boolean>;
 }
 
-export type KeyPurpose = 'jwt-signing-v1' | 'api-key-pepper-v1';
+export type KeyPurpose = 'jwt-signing-v1' | 'api-key-pepper-v1' | 'activation-code-v1';
 
 /** What is stored for a PIN: the offset and the index of the PVK that made it, so the PVK can rotate. */
 export interface PinOffset {

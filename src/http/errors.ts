@@ -45,6 +45,7 @@ export function errorSpec(code: ErrorCode): ErrorSpec {
       return { status: 405, type: 'invalid_request_error' };
     case 'conflict':
     case 'resource_exists':
+    case 'invalid_card_status':
       return { status: 409, type: 'invalid_request_error' };
     case 'idempotency_key_in_flight':
       return { status: 409, type: 'idempotency_error' };
@@ -54,6 +55,13 @@ export function errorSpec(code: ErrorCode): ErrorSpec {
       return { status: 415, type: 'invalid_request_error' };
     case 'idempotency_key_reused':
       return { status: 422, type: 'idempotency_error' };
+    case 'card_limit_reached':
+    case 'cardholder_name_invalid':
+    case 'kyc_not_passed':
+    case 'activation_locked':
+    case 'activation_code_invalid':
+    case 'insufficient_funds':
+      return { status: 422, type: 'invalid_request_error' };
     case 'rate_limited':
       return { status: 429, type: 'rate_limit_error' };
     case 'service_unavailable':

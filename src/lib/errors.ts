@@ -31,6 +31,13 @@ export const ERROR_CODES = [
   'rate_limited',
   'conflict',
   'resource_exists',
+  'invalid_card_status',
+  'card_limit_reached',
+  'cardholder_name_invalid',
+  'kyc_not_passed',
+  'activation_locked',
+  'activation_code_invalid',
+  'insufficient_funds',
   'mode_mismatch',
   'sandbox_only',
   // infrastructure

@@ -15,6 +15,7 @@ export const ID_PREFIXES = {
   card: 'card',
   transaction: 'txn',
   authorization: 'auth',
+  notification: 'ntf',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

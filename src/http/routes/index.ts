@@ -9,6 +9,9 @@ import { merchantKeyRoutes } from './admin/merchants/keys.ts';
 import { grantLiveAccessRoute } from './admin/merchants/live-access.ts';
 import { customerRoutes } from './customers/index.ts';
 import { kycRoutes } from './kyc/index.ts';
+import { accountRoutes } from './accounts/index.ts';
+import { cardRoutes } from './cards/index.ts';
+import { cardAdminRoutes } from './cards/admin.ts';
 
 export function registerRoutes(app: FastifyInstance, metrics: Registry): void {
   systemRoutes(app, metrics);
@@ -20,4 +23,7 @@ export function registerRoutes(app: FastifyInstance, metrics: Registry): void {
   grantLiveAccessRoute(app);
   customerRoutes(app);
   kycRoutes(app);
+  accountRoutes(app);
+  cardRoutes(app);
+  cardAdminRoutes(app);
 }

@@ -1,0 +1,79 @@
+import type { FastifyInstance } from 'fastify';
+import { Type } from '@fastify/type-provider-typebox';
+import { CARD_BRANDS, importCardStock, resetActivation, type StockItem } from '../../../cards/index.ts';
+import { STOCK_IMPORT_MAX } from '../../../cards/stock.ts';
+import { listNotifications } from '../../../notifications/index.ts';
+import { PAGE_LIMIT_DEFAULT } from '../../../lib/pagination.ts';
+import { actionContext, ownerOf, requireSandbox } from '../../plugins/auth.ts';
+import { mutation } from '../../plugins/idempotency.ts';
+import { CardSchema, cardBody } from '../../presenters/cards.ts';
+import { PageQuery, errorResponses, listOf, Timestamp } from '../../schemas.ts';
+
+export function cardAdminRoutes(app: FastifyInstance): void {
+  const { db, keys, clock } = app.deps;
+  const admin = { config: { auth: 'admin' as const } };
+  const adminSchema = { tags: ['Admin: cards'], security: [{ adminToken: [] }] };
+
+  app.post('/admin/v1/card_stock', {
+    ...admin,
+    schema: {
+      ...adminSchema, summary: 'Import card stock',
+      description: `Imports up to ${STOCK_IMPORT_MAX} pre-printed physical card numbers. Each is Luhn-checked and encrypted like any PAN; a known number is refused. All-or-nothing: an error names the failing item's index in \`param\`.`,
+      body: Type.Object({
+        cards: Type.Array(Type.Object({
+          card_number: Type.String({ pattern: '^[0-9]{12,19}$' }),
+          brand: Type.Union(CARD_BRANDS.map((b) => Type.Literal(b))),
+          exp_month: Type.Integer({ minimum: 1, maximum: 12 }),
+          exp_year: Type.Integer({ minimum: 2020, maximum: 2099 }),
+          currency: Type.String({ pattern: '^[A-Z]{3}$' }),
+        }, { additionalProperties: false }), { minItems: 1, maxItems: STOCK_IMPORT_MAX }),
+      }, { additionalProperties: false }),
+      response: { 201: Type.Object({ object: Type.Literal('card_stock_import'), imported: Type.Integer() }), ...errorResponses(409, 422) },
+    },
+  }, (request, reply) =>
+    mutation(request, reply, async (tx) => {
+      const { imported } = await importCardStock(tx, keys, (request.body as { cards: StockItem[] }).cards, actionContext(request, clock.now()));
+      return { status: 201, body: { object: 'card_stock_import' as const, imported } };
+    }));
+
+  app.post('/admin/v1/cards/:cardId/reset_activation', {
+    ...admin,
+    schema: {
+      ...adminSchema, summary: 'Reset physical-card activation',
+      description: 'Unlocks activation after too many wrong codes and sends the cardholder a new code. Audited.',
+      params: Type.Object({ cardId: Type.String({ maxLength: 64 }) }),
+      response: { 200: CardSchema, ...errorResponses(404, 409) },
+    },
+  }, (request, reply) =>
+    mutation(request, reply, async (tx) => {
+      const card = await resetActivation(tx, (request.params as { cardId: string }).cardId, { ...actionContext(request, clock.now()), keys });
+      return { status: 200, body: await cardBody(app, tx, card) };
+    }));
+
+  app.get('/v1/simulate/notifications', {
+    schema: {
+      tags: ['Simulation'], security: [{ apiKey: [] }], summary: 'Sandbox notification outbox',
+      description: 'Sandbox only: the messages Tessera sent to cardholders (activation codes, KYC results), newest first, optionally for one customer.',
+      querystring: Type.Object({ ...PageQuery.properties, customer_id: Type.Optional(Type.String({ maxLength: 64 })) }, { additionalProperties: false }),
+      response: {
+        200: listOf(Type.Object({
+          id: Type.String(), object: Type.Literal('notification'), customer_id: Type.Union([Type.String(), Type.Null()]), channel: Type.String(),
+          recipient: Type.String(), kind: Type.String(), body: Type.String(), status: Type.String(), created_at: Timestamp,
+        })),
+        ...errorResponses(403),
+      },
+    },
+  }, async (request) => {
+    requireSandbox(request);
+    const q = request.query as { limit?: number; starting_after?: string; customer_id?: string };
+    const limit = q.limit ?? PAGE_LIMIT_DEFAULT;
+    const rows = await listNotifications(db, keys, ownerOf(request), q.customer_id ?? null, limit + 1, q.starting_after ?? null);
+    return {
+      object: 'list' as const, has_more: rows.length > limit,
+      data: rows.slice(0, limit).map((n) => ({
+        id: n.id, object: 'notification' as const, customer_id: n.customerId, channel: n.channel, recipient: n.recipient, kind: n.kind,
+        body: n.body, status: n.status, created_at: n.createdAt.toISOString(),
+      })),
+    };
+  });
+}
