@@ -11,9 +11,11 @@ import { ErrorSchema } from './http/schemas.ts';
 import { registerErrorHandling } from './http/plugins/error-handler.ts';
 import { registerAuth } from './http/plugins/auth.ts';
 import { registerIdempotency } from './http/plugins/idempotency.ts';
+import { registerSignatures } from './http/plugins/signatures.ts';
 import { registerMetrics } from './http/plugins/metrics.ts';
 import { registerDocs } from './http/plugins/docs.ts';
 import { registerRoutes } from './http/routes/index.ts';
+import { AuthorizationService } from './authorizations/index.ts';
 
 /** Why 1 MiB: the largest legitimate body (a KYC upload of three 5 MiB images goes through its own limit). */
 export const BODY_LIMIT_BYTES = 1024 * 1024;
@@ -48,6 +50,7 @@ export async function buildApp(deps: AppDeps, options: BuildOptions = {}): Promi
 
   app.setValidatorCompiler(TypeBoxValidatorCompiler);
   app.decorate('deps', deps);
+  app.decorate('authorizations', new AuthorizationService(deps.db, deps.keys));
   app.decorateRequest('rawBody', null);
   app.addSchema(ErrorSchema);
   app.addHook('onRequest', async (request, reply) => {
@@ -88,6 +91,7 @@ export async function buildApp(deps: AppDeps, options: BuildOptions = {}): Promi
       Object.assign(new DomainError('rate_limited', `Too many requests; retry in ${Math.ceil(context.ttl / 1000)} seconds.`), { statusCode: 429 }),
   });
   registerIdempotency(app);
+  registerSignatures(app);
   const metrics = registerMetrics(app);
   await registerDocs(app);
   registerRoutes(app, metrics);

@@ -32,6 +32,10 @@ export interface Config {
   readonly minCustomerAge: number;
   /** Production runs refuse to generate development keys. */
   readonly production: boolean;
+  /** Webhook URLs may be plain HTTP and resolve to loopback/private addresses: local development and tests only. */
+  readonly webhooksAllowPrivate: boolean;
+  /** The public base URL clients address (e.g. behind a TLS proxy); RFC 9421 `@target-uri` is checked against it. */
+  readonly publicUrl: string | null;
 }
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -58,6 +62,27 @@ function integer(env: Env, name: string, fallback: number, min: number, max: num
 function optional(env: Env, name: string): string | null {
   const raw = env[name];
   return raw === undefined || raw.trim() === '' ? null : raw.trim();
+}
+
+function boolean(env: Env, name: string): boolean {
+  const raw = optional(env, name);
+  if (raw === null) return false;
+  if (/^(true|1)$/i.test(raw)) return true;
+  if (/^(false|0)$/i.test(raw)) return false;
+  throw new ConfigError(name, `must be true or false, got "${raw}"`);
+}
+
+function publicUrl(env: Env): string | null {
+  const raw = optional(env, 'TESSERA_PUBLIC_URL');
+  if (raw === null) return null;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError('TESSERA_PUBLIC_URL', 'is not a valid URL (expected https://host[:port])');
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new ConfigError('TESSERA_PUBLIC_URL', 'must use https:// or http://');
+  return url.origin;
 }
 
 function databaseUrl(env: Env): string | null {
@@ -111,5 +136,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     rateLimitWindowMs: integer(env, 'TESSERA_RATE_LIMIT_WINDOW_MS', 60_000, 1000, 86_400_000),
     minCustomerAge: integer(env, 'TESSERA_MIN_CUSTOMER_AGE', 18, 0, 125),
     production: nodeEnv === 'production',
+    webhooksAllowPrivate: boolean(env, 'TESSERA_WEBHOOKS_ALLOW_PRIVATE'),
+    publicUrl: publicUrl(env),
   });
 }

@@ -14,7 +14,10 @@ async function main(): Promise<void> {
   const app = await buildApp({ config, db: runtime.db, clock: systemClock, keys: runtime.keys });
   for (const w of runtime.warnings) app.log.warn(w);
   const demo = await ensureDemoMerchant(runtime.db, systemClock);
-  const jobs = startJobs({ db: runtime.db, clock: systemClock, log: app.log });
+  if (config.webhooksAllowPrivate) {
+    app.log.warn('TESSERA_WEBHOOKS_ALLOW_PRIVATE is on: webhooks may use plain HTTP and reach loopback and private addresses. For local development and tests only.');
+  }
+  const jobs = startJobs({ db: runtime.db, clock: systemClock, log: app.log, keys: runtime.keys, webhooksAllowPrivate: config.webhooksAllowPrivate });
 
   let stopping = false;
   const stop = async (signal: string) => {

@@ -125,6 +125,7 @@ export interface CardPatch {
   is_default?: boolean;
   is_recurring?: boolean;
   tier?: Tier;
+  authorization_mode?: 'direct' | 'reserve' | null;
 }
 
 /** Only the fields sent change; `is_default: true` clears the flag on the customer's other cards. */
@@ -135,10 +136,13 @@ export async function updateCard(tx: Tx, owner: Owner, id: string, patch: CardPa
   if (patch.is_default !== undefined) set.is_default = patch.is_default;
   if (patch.is_recurring !== undefined) set.is_recurring = patch.is_recurring;
   if (patch.tier !== undefined) set.tier = patch.tier;
+  if (patch.authorization_mode !== undefined) set.authorization_mode = patch.authorization_mode;
   if (patch.is_default === true) {
     await tx.query('UPDATE cards SET is_default = false, updated_at = $3 WHERE customer_id = $1 AND id <> $2 AND is_default', [card.customerId, card.id, ctx.at]);
   }
-  const before: Record<string, unknown> = { nickname: card.nickname, is_default: card.isDefault, is_recurring: card.isRecurring, tier: card.tier };
+  const before: Record<string, unknown> = {
+    nickname: card.nickname, is_default: card.isDefault, is_recurring: card.isRecurring, tier: card.tier, authorization_mode: card.authorizationMode,
+  };
   const changed = Object.keys(set).filter((k) => set[k] !== before[k]);
   if (changed.length === 0) return card;
   const updated = await store.updateCard(tx, card.id, set, ctx.at);

@@ -12,7 +12,7 @@ export function presentCard(c: Card, balances: CardBalances, now: Date) {
     nickname: c.nickname, is_default: c.isDefault, is_recurring: c.isRecurring, card_token: c.cardToken,
     billing_address: c.billingAddress,
     shipping: c.type === 'physical' ? { address: c.shippingAddress, status: c.shipmentStatus, tracking: c.shipmentTracking } : null,
-    pin_set: c.pinSet, pin_blocked: c.pinBlocked,
+    pin_set: c.pinSet, pin_blocked: c.pinBlocked, authorization_mode: c.authorizationMode,
     balance: toNumber(balances.available), authorization_balance: toNumber(balances.authorizationBalance),
     livemode: c.mode === 'live',
     created_at: c.createdAt.toISOString(), updated_at: c.updatedAt?.toISOString() ?? null,

@@ -11,6 +11,7 @@ export type CardRow = {
   pin_offset: string | null; pin_pvki: string | null; pin_tries: number; pin_blocked: boolean;
   activation_code_hash: string | null; activation_tries: number; activation_locked: boolean;
   available_account_id: string; reserve_account_id: string; terminated_at: Date | null; created_at: Date; updated_at: Date | null;
+  authorization_mode: 'direct' | 'reserve' | null;
 };
 
 export const toCard = (r: CardRow): Card => ({
@@ -18,7 +19,7 @@ export const toCard = (r: CardRow): Card => ({
   status: r.status, tier: r.tier, currency: r.currency, bin: r.bin, last4: r.last4, expMonth: r.exp_month, expYear: r.exp_year,
   nickname: r.nickname, isDefault: r.is_default, isRecurring: r.is_recurring, cardToken: r.card_token, billingAddress: r.billing_address,
   shippingAddress: r.shipping_address, shipmentStatus: r.shipment_status, shipmentTracking: r.shipment_tracking,
-  pinSet: r.pin_offset !== null, pinBlocked: r.pin_blocked, activationLocked: r.activation_locked,
+  pinSet: r.pin_offset !== null, pinBlocked: r.pin_blocked, activationLocked: r.activation_locked, authorizationMode: r.authorization_mode,
   availableAccountId: r.available_account_id, reserveAccountId: r.reserve_account_id, terminatedAt: r.terminated_at,
   createdAt: r.created_at, updatedAt: r.updated_at,
 });

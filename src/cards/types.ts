@@ -35,6 +35,8 @@ export interface Card {
   pinSet: boolean;
   pinBlocked: boolean;
   activationLocked: boolean;
+  /** Per-card override of the merchant's authorization mode; null follows the merchant. */
+  authorizationMode: 'direct' | 'reserve' | null;
   availableAccountId: string;
   reserveAccountId: string;
   terminatedAt: Date | null;

@@ -30,7 +30,8 @@ export interface KeyProvider {
   verifyPin(pan: string, pin: string, stored: PinOffset): Promise<boolean>;
 }
 
-export type KeyPurpose = 'jwt-signing-v1' | 'api-key-pepper-v1' | 'activation-code-v1';
+/** `tessera-signing-ed25519-v1`: the seed of Tessera's own Ed25519 key (RFC 9421 signatures on webhooks and decision calls). */
+export type KeyPurpose = 'jwt-signing-v1' | 'api-key-pepper-v1' | 'activation-code-v1' | 'tessera-signing-ed25519-v1';
 
 /** What is stored for a PIN: the offset and the index of the PVK that made it, so the PVK can rotate. */
 export interface PinOffset {

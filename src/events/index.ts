@@ -30,10 +30,18 @@ export interface EventInput {
 }
 
 export async function appendEvent(tx: Tx, e: EventInput): Promise<string> {
-  const id = newId('event');
-  const data = e.previous ? { object: e.object, previous_attributes: e.previous } : { object: e.object };
+  return (await appendEvents(tx, [e]))[0]!;
+}
+
+/** Many events with one statement (the authorization batch writes one per item). */
+export async function appendEvents(tx: Tx, events: readonly EventInput[]): Promise<string[]> {
+  if (events.length === 0) return [];
+  const ids = events.map(() => newId('event'));
   await tx.query(
-    'INSERT INTO events (id, merchant_id, mode, type, version, data, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)',
-    [id, e.merchantId, e.mode, e.type, EVENT_VERSION, JSON.stringify(data), e.at]);
-  return id;
+    `INSERT INTO events (id, merchant_id, mode, type, version, data, created_at)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int[], $6::jsonb[], $7::timestamptz[])`,
+    [ids, events.map((e) => e.merchantId), events.map((e) => e.mode), events.map((e) => e.type), events.map(() => EVENT_VERSION),
+      events.map((e) => JSON.stringify(e.previous ? { object: e.object, previous_attributes: e.previous } : { object: e.object })),
+      events.map((e) => e.at)]);
+  return ids;
 }

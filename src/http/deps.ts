@@ -3,6 +3,7 @@ import type { Db } from '../db/index.ts';
 import type { Clock } from '../lib/clock.ts';
 import type { KeyProvider } from '../crypto/keys.ts';
 import type { Principal, Scope } from '../merchants/index.ts';
+import type { AuthorizationService } from '../authorizations/index.ts';
 
 /** Everything the HTTP app needs from outside; tests pass their own. */
 export interface AppDeps {
@@ -23,6 +24,8 @@ declare module 'fastify' {
   }
   interface FastifyInstance {
     deps: AppDeps;
+    /** The authorization engine with its group-commit batcher (one per app). */
+    authorizations: AuthorizationService;
   }
   interface FastifyRequest {
     principal: Principal | null;

@@ -3,12 +3,21 @@ import type { Db } from '../db/index.ts';
 import type { Clock } from '../lib/clock.ts';
 import { purgeIdempotencyKeys } from '../http/plugins/idempotency.ts';
 import { expireCards } from '../cards/index.ts';
+import type { KeyProvider } from '../crypto/keys.ts';
+import { startDispatcher } from '../webhooks/index.ts';
+import { purgeExpiredNonces } from '../signatures/index.ts';
 
 export interface JobDeps {
   db: Db;
   clock: Clock;
   log: FastifyBaseLogger;
+  /** Webhook delivery runs when the key provider is given (it opens endpoint secrets and signs). */
+  keys?: KeyProvider;
+  webhooksAllowPrivate?: boolean;
 }
+
+/** Why 10 minutes: expired nonces only cost disk; the replay check ignores them anyway. */
+const NONCE_PURGE_INTERVAL_MS = 10 * 60 * 1000;
 
 /** Why hourly: keys are promised for 24 hours; purging sooner buys nothing. */
 const IDEMPOTENCY_PURGE_INTERVAL_MS = 60 * 60 * 1000;
@@ -35,6 +44,15 @@ export function startJobs(deps: JobDeps): { stop(): void } {
         .catch((err) => deps.log.error({ err }, 'idempotency purge failed'));
     }, IDEMPOTENCY_PURGE_INTERVAL_MS),
   ];
+  timers.push(every(NONCE_PURGE_INTERVAL_MS, 'signature-nonce-purge', deps, () => purgeExpiredNonces(deps.db, deps.clock.now())));
   for (const t of timers) t.unref();
-  return { stop: () => timers.forEach(clearInterval) };
+  const dispatcher = deps.keys
+    ? startDispatcher({ db: deps.db, clock: deps.clock, keys: deps.keys, allowPrivate: deps.webhooksAllowPrivate ?? false, log: deps.log })
+    : null;
+  return {
+    stop: () => {
+      timers.forEach(clearInterval);
+      dispatcher?.stop();
+    },
+  };
 }

@@ -97,6 +97,7 @@ const CASES: [name: string, c: Case][] = [
   ['exceeds_credits: incoming pending does not count', { setup: [hold('p', 'X', 'B', 50n)], batch: [t('t', 'B', 'S', 1n)], expect: ['exceeds_credits'], bal: { B: n(0, 0, 50, 0) } }],
   ['exceeds_credits: earlier item of the batch', { batch: [t('t1', 'A', 'B', 70n), t('t2', 'A', 'B', 31n), t('t3', 'A', 'B', 30n)], expect: ['ok', 'exceeds_credits', 'ok'], bal: { A: n(0, 100, 0, 100) } }],
   ['exceeds_debits', { batch: [t('t', 'S', 'C', 1n)], expect: ['exceeds_debits'], bal: { C: n(0, 0, 0, 0) } }],
+  ['exceeds_debits: pending credits count', { setup: [t('d', 'C', 'S', 5n), hold('p', 'S', 'C', 5n)], batch: [t('t', 'S', 'C', 1n)], expect: ['exceeds_debits'], bal: { C: n(0, 5, 5, 0) } }],
   ['ok: credit-limited account debited first', { batch: [t('t1', 'C', 'S', 5n), t('t2', 'S', 'C', 5n), t('t3', 'S', 'C', 1n)], expect: ['ok', 'ok', 'exceeds_debits'], bal: { C: n(0, 5, 0, 5) } }],
   ['ok: pending', { batch: [hold('p', 'A', 'B', 30n, 60)], expect: ['ok'], bal: { A: n(30, 0, 0, 100), B: n(0, 0, 30, 0) } }],
   ['pending_transfer_not_found', { batch: [post('t', 'nope')], expect: ['pending_transfer_not_found'] }],

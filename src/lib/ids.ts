@@ -16,6 +16,11 @@ export const ID_PREFIXES = {
   transaction: 'txn',
   authorization: 'auth',
   notification: 'ntf',
+  reservation: 'res',
+  webhookEndpoint: 'we',
+  webhookDelivery: 'wdel',
+  webhookAttempt: 'watt',
+  signingKey: 'key',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

@@ -84,5 +84,8 @@ export async function authenticate(q: Queryable, presented: { secret: string } |
   if (row.mode === 'live' && !row.liveAccess) {
     throw new DomainError('live_access_required', 'This merchant does not have live access yet; use a sandbox key or ask the operator for production access.');
   }
-  return { merchantId: row.merchantId, keyId: row.id, mode: row.mode, scopes: row.scopes, liveAccess: row.liveAccess };
+  return {
+    merchantId: row.merchantId, keyId: row.id, mode: row.mode, scopes: row.scopes, liveAccess: row.liveAccess,
+    clockOffsetMs: row.mode === 'sandbox' ? row.clockOffsetMs : 0,
+  };
 }

@@ -60,12 +60,12 @@ export async function revokeKey(q: Queryable, merchantId: string, keyId: string,
   return rows[0] ? toKey(rows[0]) : null;
 }
 
-export type KeyWithMerchant = ApiKey & { keyHash: Buffer; liveAccess: boolean };
+export type KeyWithMerchant = ApiKey & { keyHash: Buffer; liveAccess: boolean; clockOffsetMs: number };
 
 export async function selectKeyBy(q: Queryable, by: 'hash' | 'id', value: Buffer | string): Promise<KeyWithMerchant | null> {
-  const { rows } = await q.query<KeyRow & { key_hash: Buffer; live_access: boolean }>(
-    `SELECT k.*, m.live_access FROM api_keys k JOIN merchants m ON m.id = k.merchant_id
+  const { rows } = await q.query<KeyRow & { key_hash: Buffer; live_access: boolean; sandbox_clock_offset_ms: bigint }>(
+    `SELECT k.*, m.live_access, m.sandbox_clock_offset_ms FROM api_keys k JOIN merchants m ON m.id = k.merchant_id
      WHERE ${by === 'hash' ? 'k.key_hash' : 'k.id'} = $1`, [value]);
   const r = rows[0];
-  return r ? { ...toKey(r), keyHash: r.key_hash, liveAccess: r.live_access } : null;
+  return r ? { ...toKey(r), keyHash: r.key_hash, liveAccess: r.live_access, clockOffsetMs: Number(r.sandbox_clock_offset_ms) } : null;
 }

@@ -31,6 +31,8 @@ export interface Principal {
   mode: Mode;
   scopes: readonly Scope[];
   liveAccess: boolean;
+  /** The sandbox test clock: this merchant's time runs this far ahead of the real time (0 in live). */
+  clockOffsetMs: number;
 }
 
 /** A newly created key with its secret, which exists only in this value and is never stored. */

@@ -104,8 +104,15 @@ export function principalOf(request: FastifyRequest): Principal {
   return request.principal;
 }
 
-export function actionContext(request: FastifyRequest, at: Date) {
+/** Who acts, from where, and when: the merchant's own time, which in sandbox includes its test clock. */
+export function actionContext(request: FastifyRequest, now: Date) {
+  const at = new Date(now.getTime() + (request.principal?.clockOffsetMs ?? 0));
   return { actor: request.principal?.keyId ?? (request.operator ? 'operator' : 'anonymous'), origin: request.ip, at };
+}
+
+/** The merchant's current time (sandbox test clock included). */
+export function merchantNow(request: FastifyRequest): Date {
+  return new Date(request.server.deps.clock.now().getTime() + (request.principal?.clockOffsetMs ?? 0));
 }
 
 /** The merchant and mode that own whatever this request reads or writes. */

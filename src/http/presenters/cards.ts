@@ -35,6 +35,7 @@ export const CardSchema = Type.Object({
     tracking: Type.Union([Type.String(), Type.Null()]),
   }), Type.Null()]),
   pin_set: Type.Boolean(),
+  authorization_mode: Type.Union([lit(['direct', 'reserve'] as const), Type.Null()], { description: 'Per-card override of the merchant default; null follows the merchant.' }),
   pin_blocked: Type.Boolean(),
   balance: Type.Integer({ description: 'Available to spend, minor units (from the ledger).' }),
   authorization_balance: Type.Integer({ description: 'Reserved authorization balance, minor units (from the ledger).' }),

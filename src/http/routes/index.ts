@@ -12,6 +12,13 @@ import { kycRoutes } from './kyc/index.ts';
 import { accountRoutes } from './accounts/index.ts';
 import { cardRoutes } from './cards/index.ts';
 import { cardAdminRoutes } from './cards/admin.ts';
+import { cardMoneyRoutes } from './money/cards.ts';
+import { walletRoutes } from './money/wallets.ts';
+import { moneySettingsRoutes } from './money/settings.ts';
+import { authorizationRoutes } from './money/authorizations.ts';
+import { webhookEndpointRoutes } from './webhooks/index.ts';
+import { eventRoutes } from './events/index.ts';
+import { signingKeyRoutes } from './signing-keys/index.ts';
 
 export function registerRoutes(app: FastifyInstance, metrics: Registry): void {
   systemRoutes(app, metrics);
@@ -26,4 +33,11 @@ export function registerRoutes(app: FastifyInstance, metrics: Registry): void {
   accountRoutes(app);
   cardRoutes(app);
   cardAdminRoutes(app);
+  cardMoneyRoutes(app);
+  walletRoutes(app);
+  moneySettingsRoutes(app);
+  authorizationRoutes(app);
+  webhookEndpointRoutes(app);
+  eventRoutes(app);
+  signingKeyRoutes(app);
 }

@@ -87,11 +87,12 @@ export function cardRoutes(app: FastifyInstance): void {
   app.patch('/v1/cards/:cardId', {
     schema: {
       tags, security, summary: 'Update a card',
-      description: 'Only the fields sent change: `nickname` (null clears it), `is_default` (one default per customer: setting it clears the others), `is_recurring`, `tier`. Writes `card.updated`.',
+      description: 'Only the fields sent change: `nickname` (null clears it), `is_default` (one default per customer: setting it clears the others), `is_recurring`, `tier`, `authorization_mode` (`direct` spends from the balance, `reserve` only from the authorization balance; null follows the merchant default). Writes `card.updated`.',
       params: CardParams,
       body: Type.Object({
         nickname: Type.Optional(Type.Union([Type.String({ minLength: 1, maxLength: 64 }), Type.Null()])),
         is_default: Type.Optional(Type.Boolean()), is_recurring: Type.Optional(Type.Boolean()), tier: Type.Optional(lit(CARD_TIERS)),
+        authorization_mode: Type.Optional(Type.Union([lit(['direct', 'reserve'] as const), Type.Null()])),
       }, { additionalProperties: false, minProperties: 1 }),
       response: { 200: CardSchema, ...errorResponses(403, 404, 409, 422) },
     },

@@ -1,0 +1,121 @@
+import crypto from 'node:crypto';
+import type { Queryable, Tx } from '../db/index.ts';
+import type { KeyProvider } from '../crypto/index.ts';
+import { DomainError } from '../lib/errors.ts';
+import { newId } from '../lib/ids.ts';
+import type { RealtimeVerdict } from './types.ts';
+
+/** Why 3 s: card networks give the issuer a few seconds in all; the merchant gets at most this share. */
+export const DECISION_TIMEOUT_MS_MAX = 3000;
+export const DECISION_TIMEOUT_MS_DEFAULT = 2000;
+
+export interface DecisionEndpoint {
+  url: string;
+  fallback: 'approve' | 'decline';
+  timeoutMs: number;
+  secret: string;
+}
+
+const aad = (merchantId: string, mode: string) => `authorization-endpoint:v1:${merchantId}:${mode}`;
+
+/** Loopback and plain HTTP are only for development (TESSERA_WEBHOOKS_ALLOW_PRIVATE); otherwise HTTPS. */
+export function checkEndpointUrl(text: string, allowPrivate: boolean): URL {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new DomainError('parameter_invalid', '`url` is not a valid URL.', 'url');
+  }
+  if (url.protocol !== 'https:' && !(allowPrivate && url.protocol === 'http:')) {
+    throw new DomainError('parameter_invalid', '`url` must use https.', 'url');
+  }
+  if (url.username || url.password) throw new DomainError('parameter_invalid', '`url` must not contain credentials.', 'url');
+  return url;
+}
+
+/** Create or replace the endpoint. A new secret is made on first set (returned once); later updates keep it. */
+export async function setDecisionEndpoint(
+  tx: Tx, keys: KeyProvider, owner: { merchantId: string; mode: string },
+  input: { url: string; fallback: 'approve' | 'decline'; timeoutMs: number }, at: Date,
+): Promise<{ endpoint: DecisionEndpoint; created: boolean }> {
+  const existing = await getDecisionEndpoint(tx, keys, owner);
+  const secret = existing?.secret ?? `whsec_${crypto.randomBytes(32).toString('base64')}`;
+  await tx.query(
+    `INSERT INTO authorization_endpoints (merchant_id, mode, url, fallback, timeout_ms, secret_sealed, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7)
+     ON CONFLICT (merchant_id, mode) DO UPDATE SET url = $3, fallback = $4, timeout_ms = $5, updated_at = $7`,
+    [owner.merchantId, owner.mode, input.url, input.fallback, input.timeoutMs, await keys.seal(Buffer.from(secret), aad(owner.merchantId, owner.mode)), at]);
+  return { endpoint: { ...input, secret }, created: existing === null };
+}
+
+export async function deleteDecisionEndpoint(tx: Tx, owner: { merchantId: string; mode: string }): Promise<boolean> {
+  const r = await tx.query('DELETE FROM authorization_endpoints WHERE merchant_id = $1 AND mode = $2', [owner.merchantId, owner.mode]);
+  return (r.rowCount ?? 0) > 0;
+}
+
+export async function getDecisionEndpoint(q: Queryable, keys: KeyProvider, owner: { merchantId: string; mode: string }): Promise<DecisionEndpoint | null> {
+  const { rows } = await q.query<{ url: string; fallback: 'approve' | 'decline'; timeout_ms: number; secret_sealed: Buffer }>(
+    'SELECT url, fallback, timeout_ms, secret_sealed FROM authorization_endpoints WHERE merchant_id = $1 AND mode = $2', [owner.merchantId, owner.mode]);
+  const r = rows[0];
+  if (!r) return null;
+  const secret = (await keys.open(r.secret_sealed, aad(owner.merchantId, owner.mode))).toString();
+  return { url: r.url, fallback: r.fallback, timeoutMs: r.timeout_ms, secret };
+}
+
+/** Standard Webhooks: v1,base64(HMAC-SHA256(secret, "id.timestamp.body")). */
+export function standardSignature(secret: string, id: string, timestamp: number, body: string): string {
+  const key = Buffer.from(secret.replace(/^whsec_/, ''), 'base64');
+  return `v1,${crypto.createHmac('sha256', key).update(`${id}.${timestamp}.${body}`).digest('base64')}`;
+}
+
+export type Fetch = typeof fetch;
+
+/**
+ * Ask the merchant to approve an authorization within its deadline. The
+ * request is signed (Standard Webhooks headers, plus any extra signer such
+ * as RFC 9421); the answer must be `{"approved": bool, "amount"?: int}`, and
+ * if it carries a webhook-signature it must verify. Anything else — timeout,
+ * network error, bad shape or signature — applies the merchant's fallback.
+ */
+export async function askMerchant(
+  endpoint: DecisionEndpoint, payload: Record<string, unknown>, now: Date,
+  options: { fetch?: Fetch; sign?: (req: { method: string; url: string; headers: Record<string, string>; body: string }) => Promise<Record<string, string>> } = {},
+): Promise<RealtimeVerdict> {
+  const fallback = (failure: RealtimeVerdict['failure']): RealtimeVerdict => ({ approved: endpoint.fallback === 'approve', source: 'fallback', failure });
+  const id = newId('event');
+  const timestamp = Math.floor(now.getTime() / 1000);
+  const body = JSON.stringify({ type: 'authorization.request', id, data: payload });
+  let headers: Record<string, string> = {
+    'content-type': 'application/json', 'webhook-id': id, 'webhook-timestamp': String(timestamp),
+    'webhook-signature': standardSignature(endpoint.secret, id, timestamp, body),
+  };
+  if (options.sign) headers = { ...headers, ...(await options.sign({ method: 'POST', url: endpoint.url, headers, body })) };
+  let res: Response;
+  try {
+    res = await (options.fetch ?? fetch)(endpoint.url, { method: 'POST', headers, body, signal: AbortSignal.timeout(endpoint.timeoutMs), redirect: 'error' });
+  } catch (err) {
+    return fallback((err as Error).name === 'TimeoutError' || (err as Error).name === 'AbortError' ? 'timeout' : 'error');
+  }
+  if (!res.ok) return fallback('error');
+  let text: string;
+  try {
+    text = await res.text();
+  } catch {
+    return fallback('error');
+  }
+  const signature = res.headers.get('webhook-signature');
+  if (signature !== null) {
+    const expected = standardSignature(endpoint.secret, res.headers.get('webhook-id') ?? id, Number(res.headers.get('webhook-timestamp') ?? timestamp), text);
+    const ok = signature.split(' ').some((s) => s.length === expected.length && crypto.timingSafeEqual(Buffer.from(s), Buffer.from(expected)));
+    if (!ok) return fallback('bad_signature');
+  }
+  let answer: unknown;
+  try {
+    answer = JSON.parse(text);
+  } catch {
+    return fallback('bad_response');
+  }
+  if (typeof answer !== 'object' || answer === null || typeof (answer as { approved?: unknown }).approved !== 'boolean') return fallback('bad_response');
+  const { approved, amount } = answer as { approved: boolean; amount?: unknown };
+  if (amount !== undefined && (!Number.isSafeInteger(amount) || (amount as number) <= 0)) return fallback('bad_response');
+  return { approved, source: 'merchant', ...(amount !== undefined ? { amount: BigInt(amount as number) } : {}) };
+}

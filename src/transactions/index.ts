@@ -1,0 +1,151 @@
+import type { Queryable, Tx } from '../db/index.ts';
+import { notFound } from '../lib/errors.ts';
+import { isId, newId } from '../lib/ids.ts';
+import { toJsonNumber } from '../lib/money.ts';
+import { appendEvent, appendEvents } from '../events/index.ts';
+import type { Owner } from '../customers/index.ts';
+
+export const TRANSACTION_TYPES = ['deposit', 'funding', 'withdrawal', 'reservation', 'reservation_release', 'authorization', 'increment',
+  'clearing', 'reversal', 'refund', 'force_post', 'fee', 'close_out', 'expiry'] as const;
+export type TransactionType = (typeof TRANSACTION_TYPES)[number];
+export const TRANSACTION_STATUSES = ['pending', 'completed', 'declined', 'reversed', 'expired'] as const;
+export type TransactionStatus = (typeof TRANSACTION_STATUSES)[number];
+
+export interface MerchantInfo {
+  name: string;
+  mcc: string;
+  country: string;
+}
+
+/** Every money movement and every decline: one row, amounts in the card's (or wallet's) currency. */
+export interface Transaction {
+  id: string;
+  merchantId: string;
+  mode: Owner['mode'];
+  cardId: string | null;
+  type: TransactionType;
+  status: TransactionStatus;
+  amount: bigint;
+  currency: string;
+  merchantAmount: bigint | null;
+  merchantCurrency: string | null;
+  fee: bigint;
+  merchant: MerchantInfo | null;
+  responseCode: string | null;
+  declineReason: string | null;
+  authorizationId: string | null;
+  reservationId: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export type TransactionInput = Omit<Transaction, 'id' | 'createdAt' | 'updatedAt' | 'merchantAmount' | 'merchantCurrency' | 'fee' | 'merchant' | 'responseCode' | 'declineReason' | 'authorizationId' | 'reservationId'>
+  & Partial<Pick<Transaction, 'merchantAmount' | 'merchantCurrency' | 'fee' | 'merchant' | 'responseCode' | 'declineReason' | 'authorizationId' | 'reservationId'>>
+  & { id?: string };
+
+type Row = {
+  id: string; merchant_id: string; mode: Owner['mode']; card_id: string | null; type: TransactionType; status: TransactionStatus;
+  amount: bigint; currency: string; merchant_amount: bigint | null; merchant_currency: string | null; fee: bigint;
+  merchant_name: string | null; merchant_mcc: string | null; merchant_country: string | null; response_code: string | null;
+  decline_reason: string | null; authorization_id: string | null; reservation_id: string | null; created_at: Date; updated_at: Date;
+};
+
+const toTransaction = (r: Row): Transaction => ({
+  id: r.id, merchantId: r.merchant_id, mode: r.mode, cardId: r.card_id, type: r.type, status: r.status, amount: r.amount, currency: r.currency,
+  merchantAmount: r.merchant_amount, merchantCurrency: r.merchant_currency, fee: r.fee,
+  merchant: r.merchant_name === null ? null : { name: r.merchant_name, mcc: r.merchant_mcc ?? '', country: r.merchant_country ?? '' },
+  responseCode: r.response_code, declineReason: r.decline_reason, authorizationId: r.authorization_id, reservationId: r.reservation_id,
+  createdAt: r.created_at, updatedAt: r.updated_at,
+});
+
+export function presentTransaction(t: Transaction) {
+  return {
+    id: t.id, object: 'transaction' as const, type: t.type, status: t.status, card_id: t.cardId,
+    amount: toJsonNumber(t.amount), currency: t.currency,
+    merchant_amount: t.merchantAmount === null ? null : toJsonNumber(t.merchantAmount), merchant_currency: t.merchantCurrency,
+    fee: toJsonNumber(t.fee), merchant: t.merchant, response_code: t.responseCode, decline_reason: t.declineReason,
+    authorization_id: t.authorizationId, reservation_id: t.reservationId, livemode: t.mode === 'live',
+    created_at: t.createdAt.toISOString(), updated_at: t.updatedAt.toISOString(),
+  };
+}
+
+export type PresentedTransaction = ReturnType<typeof presentTransaction>;
+
+const COLS = ['id', 'merchant_id', 'mode', 'card_id', 'type', 'status', 'amount', 'currency', 'merchant_amount', 'merchant_currency', 'fee',
+  'merchant_name', 'merchant_mcc', 'merchant_country', 'response_code', 'decline_reason', 'authorization_id', 'reservation_id', 'created_at', 'updated_at'];
+
+function values(t: TransactionInput, id: string, at: Date): unknown[] {
+  return [id, t.merchantId, t.mode, t.cardId, t.type, t.status, t.amount, t.currency, t.merchantAmount ?? null, t.merchantCurrency ?? null,
+    t.fee ?? 0n, t.merchant?.name ?? null, t.merchant?.mcc ?? null, t.merchant?.country ?? null, t.responseCode ?? null,
+    t.declineReason ?? null, t.authorizationId ?? null, t.reservationId ?? null, at, at];
+}
+
+/**
+ * Record transactions (one statement for any number) and their
+ * `transaction.created` events, in the caller's transaction.
+ */
+export async function recordTransactions(tx: Tx, items: readonly TransactionInput[], at: Date): Promise<Transaction[]> {
+  if (items.length === 0) return [];
+  const params: unknown[] = [];
+  const tuples = items.map((t) => {
+    const v = values(t, t.id ?? newId('transaction'), at);
+    const base = params.length;
+    params.push(...v);
+    return `(${v.map((_, i) => `$${base + i + 1}`).join(', ')})`;
+  });
+  const { rows } = await tx.query<Row>(`INSERT INTO transactions (${COLS.join(', ')}) VALUES ${tuples.join(', ')} RETURNING *`, params);
+  const recorded = rows.map(toTransaction);
+  await appendEvents(tx, recorded.map((t) => ({ merchantId: t.merchantId, mode: t.mode, type: 'transaction.created' as const, object: presentTransaction(t), at })));
+  return recorded;
+}
+
+export async function recordTransaction(tx: Tx, item: TransactionInput, at: Date): Promise<Transaction> {
+  return (await recordTransactions(tx, [item], at))[0]!;
+}
+
+/** Change a transaction's status (and amount/fee, e.g. when an authorization clears for less); writes `transaction.updated`. */
+export async function updateTransaction(
+  tx: Tx, id: string, set: Partial<Pick<Transaction, 'status' | 'amount' | 'fee'>>, at: Date,
+): Promise<Transaction> {
+  const before = await tx.query<Row>('SELECT * FROM transactions WHERE id = $1 FOR UPDATE', [id]);
+  const prev = toTransaction(before.rows[0]!);
+  const { rows } = await tx.query<Row>(
+    'UPDATE transactions SET status = $2, amount = $3, fee = $4, updated_at = $5 WHERE id = $1 RETURNING *',
+    [id, set.status ?? prev.status, set.amount ?? prev.amount, set.fee ?? prev.fee, at]);
+  const t = toTransaction(rows[0]!);
+  const previous: Record<string, unknown> = {};
+  if (t.status !== prev.status) previous.status = prev.status;
+  if (t.amount !== prev.amount) previous.amount = toJsonNumber(prev.amount);
+  if (t.fee !== prev.fee) previous.fee = toJsonNumber(prev.fee);
+  await appendEvent(tx, { merchantId: t.merchantId, mode: t.mode, type: 'transaction.updated', object: presentTransaction(t), previous, at });
+  return t;
+}
+
+export async function getTransaction(q: Queryable, owner: Owner, id: string): Promise<Transaction> {
+  if (!isId('transaction', id)) throw notFound('transaction', 'id');
+  const { rows } = await q.query<Row>('SELECT * FROM transactions WHERE id = $1 AND merchant_id = $2 AND mode = $3', [id, owner.merchantId, owner.mode]);
+  if (!rows[0]) throw notFound('transaction', 'id');
+  return toTransaction(rows[0]);
+}
+
+export interface TransactionFilter {
+  cardId?: string;
+  type?: TransactionType;
+  status?: TransactionStatus;
+  authorizationId?: string;
+  createdGte?: Date;
+  createdLte?: Date;
+}
+
+export async function listTransactions(q: Queryable, owner: Owner, f: TransactionFilter, limit: number, before: string | null) {
+  const { rows } = await q.query<Row>(
+    `SELECT * FROM transactions WHERE merchant_id = $1 AND mode = $2
+       AND ($3::text IS NULL OR card_id = $3) AND ($4::text IS NULL OR type = $4) AND ($5::text IS NULL OR status = $5)
+       AND ($6::text IS NULL OR authorization_id = $6)
+       AND ($7::timestamptz IS NULL OR created_at >= $7) AND ($8::timestamptz IS NULL OR created_at <= $8)
+       AND ($9::text IS NULL OR id < $9)
+     ORDER BY id DESC LIMIT $10`,
+    [owner.merchantId, owner.mode, f.cardId ?? null, f.type ?? null, f.status ?? null, f.authorizationId ?? null,
+      f.createdGte ?? null, f.createdLte ?? null, before, limit + 1]);
+  return { data: rows.slice(0, limit).map(toTransaction), hasMore: rows.length > limit };
+}
