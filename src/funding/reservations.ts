@@ -68,6 +68,9 @@ export async function expireReservations(tx: Tx, now: Date, merchantId: string |
   for (const r of rows) {
     const owner = { merchantId: r.merchant_id, mode: r.mode };
     const card = await getCard(tx, owner, r.card_id, { forUpdate: true });
+    // Another process may have expired it meanwhile: re-check under the card's lock (card, then reservation, as close does).
+    const still = await tx.query("SELECT 1 FROM reservations WHERE id = $1 AND status = 'active' FOR UPDATE", [r.id]);
+    if (still.rows.length === 0) continue;
     const [reserveAccount] = await lookupAccounts(tx, [card.reserveAccountId]);
     const others = await tx.query<{ s: bigint | null }>(
       "SELECT sum(amount + fee)::int8 AS s FROM reservations WHERE card_id = $1 AND status = 'active' AND id <> $2", [card.id, r.id]);
