@@ -191,6 +191,16 @@ describe('card security', () => {
     expect((await get(`/v1/cards/${card.id}`)).json().status).toBe('ACTIVE');
   });
 
+  it('keeps sandbox cards out of sight of live keys', async () => {
+    const { accountId } = await customerWithAccount(t.app, m.key);
+    const card = await issueCard(t.app, m.key, accountId);
+    await t.app.inject({ method: 'POST', url: `/admin/v1/merchants/${m.id}/live_access`, headers: adminHeaders });
+    const live = (await t.app.inject({ method: 'POST', url: `/admin/v1/merchants/${m.id}/keys`, headers: adminHeaders, payload: { mode: 'live' } })).json();
+    expect((await get(`/v1/cards/${card.id}`, live.api_key)).statusCode).toBe(404);
+    expect((await get('/v1/cards?limit=100', live.api_key)).json().data).toEqual([]);
+    expect((await send('PATCH', `/v1/cards/${card.id}/deactivate`, undefined, live.api_key)).statusCode).toBe(404);
+  });
+
   it('keeps no PAN, CVV or PIN in clear anywhere in the database', async () => {
     const { accountId } = await customerWithAccount(t.app, m.key, { kyc: true });
     const card = await issueCard(t.app, m.key, accountId, { type: 'physical', shipping_address: shipping });

@@ -47,3 +47,23 @@ describe('logs never hold secrets', () => {
     expect(log).toMatch(/"reqId":"req_/);
   });
 });
+
+describe('card flows leave no card data in the logs', () => {
+  it('issuing, revealing, activating and setting a PIN log no PAN, CVV, PIN or activation code', async () => {
+    const { customerWithAccount, issueCard, revealKey, shipping } = await import('../fixtures/flows.ts');
+    const m = await createMerchant(t.app, 'Card logs');
+    lines.length = 0;
+    const { accountId, customerId } = await customerWithAccount(t.app, m.key, { kyc: true });
+    const virtual = await issueCard(t.app, m.key, accountId);
+    const physical = await issueCard(t.app, m.key, accountId, { type: 'physical', shipping_address: shipping });
+    const revealer = await revealKey(t.app, m.id);
+    const details = (await t.app.inject({ url: `/v1/cards/${virtual.id}/details`, headers: bearer(revealer) })).json();
+    const outbox = (await t.app.inject({ url: `/v1/simulate/notifications?customer_id=${customerId}`, headers: bearer(m.key) })).json();
+    const code = /Activation code: (\d{8})/.exec(outbox.data[0].body)![1]!;
+    await t.app.inject({ method: 'POST', url: `/v1/cards/${physical.id}/activate_physical`, headers: bearer(m.key), payload: { activation_code: code } });
+    await t.app.inject({ method: 'PUT', url: `/v1/cards/${virtual.id}/pin`, headers: bearer(m.key), payload: { pin: '802416' } });
+    const log = lines.join('');
+    expect(log).toContain(virtual.id);
+    for (const secret of [details.number, `"${details.cvv}"`, '802416', code, revealer]) expect(log, 'secret in logs').not.toContain(secret);
+  });
+});
