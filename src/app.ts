@@ -15,6 +15,7 @@ import { registerSignatures } from './http/plugins/signatures.ts';
 import { registerMetrics } from './http/plugins/metrics.ts';
 import { registerDocs } from './http/plugins/docs.ts';
 import { registerRoutes } from './http/routes/index.ts';
+import { registerFacades } from './compat/index.ts';
 import { AuthorizationService } from './authorizations/index.ts';
 
 /** Why 1 MiB: the largest legitimate body (a KYC upload of three 5 MiB images goes through its own limit). */
@@ -95,5 +96,6 @@ export async function buildApp(deps: AppDeps, options: BuildOptions = {}): Promi
   const metrics = registerMetrics(app);
   await registerDocs(app);
   registerRoutes(app, metrics);
+  await registerFacades(app);
   return app;
 }

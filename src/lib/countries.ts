@@ -16,3 +16,15 @@ export function countryName(code: string): string | null {
 export function allCountries(): { code: string; name: string }[] {
   return Object.entries(countries.getNames('en', { select: 'official' })).map(([code, name]) => ({ code, name })).sort((a, b) => a.code.localeCompare(b.code));
 }
+
+/**
+ * The everyday English name: the dataset's first (official) name, unless it
+ * is a formal long form with a common short one ("United States of America"
+ * → "United States", "Islamic Republic of Iran" → "Iran").
+ */
+export function countryCommonName(code: string): string | null {
+  const names = countries.getName(code, 'en', { select: 'all' }) ?? [];
+  const [official, second] = names;
+  if (!official) return null;
+  return / of /i.test(official) && second && /[a-z]/.test(second) ? second : official;
+}

@@ -49,6 +49,8 @@ export async function registerDocs(app: FastifyInstance): Promise<void> {
         { name: 'Simulation', description: 'Sandbox only: play the network, the operator and the world.' },
         { name: 'Admin: KYC', description: 'The operator reviews identity documents.' },
         { name: 'Admin: cards', description: 'Card stock and activation resets.' },
+        { name: 'KrezyPay compatibility', description: 'The KrezyPay card API at /krezypay/v1/{sandbox|live}: decimal amounts, {"status": "success"} bodies, errors 401/404/422 as {"status": "error", "error": "…"}.' },
+        { name: 'Kwik compatibility', description: 'The Kwik card-vault API at /kwik: {"status": true, "records"|"results"} envelopes, YYYY-MM-DD HH:mm:ss timestamps.' },
         { name: 'Admin: money', description: 'Wallet credits, fee schedules, FX rates.' },
         { name: 'Admin: merchants', description: 'The operator onboards merchants and manages their keys.' },
       ],
