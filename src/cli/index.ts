@@ -3,6 +3,7 @@ import { loadConfig } from '../config.ts';
 import { openRuntime } from '../runtime.ts';
 import { systemClock } from '../lib/clock.ts';
 import { createMerchant } from '../merchants/index.ts';
+import { registerLedgerCommands } from './ledger.ts';
 
 /**
  * The `tessera` command. Every subcommand that touches the database opens it
@@ -48,6 +49,7 @@ export function buildCli(): Command {
         await runtime.close();
       }
     });
+  registerLedgerCommands(program, () => openRuntime(loadConfig()));
   return program;
 }
 

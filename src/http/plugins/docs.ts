@@ -51,6 +51,8 @@ export async function registerDocs(app: FastifyInstance): Promise<void> {
         { name: 'Admin: cards', description: 'Card stock and activation resets.' },
         { name: 'KrezyPay compatibility', description: 'The KrezyPay card API at /krezypay/v1/{sandbox|live}: decimal amounts, {"status": "success"} bodies, errors 401/404/422 as {"status": "error", "error": "…"}.' },
         { name: 'Kwik compatibility', description: 'The Kwik card-vault API at /kwik: {"status": true, "records"|"results"} envelopes, YYYY-MM-DD HH:mm:ss timestamps.' },
+        { name: 'KazePay gateway', description: 'The KazePay physical-card API at POST /kazepay/gateway: signed, encrypted envelopes (RSA-PSS, RSA-OAEP, AES-256-GCM), and PUT /v1/gateway_keys to set it up.' },
+        { name: 'Admin: ledger', description: 'The ledger invariant check.' },
         { name: 'Admin: money', description: 'Wallet credits, fee schedules, FX rates.' },
         { name: 'Admin: merchants', description: 'The operator onboards merchants and manages their keys.' },
       ],

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Registry } from 'prom-client';
 import { systemRoutes } from './system/index.ts';
+import { verifyLedgerRoute } from './admin/ledger/verify.ts';
 import { createToken } from './auth/token.ts';
 import { getCallingMerchant } from './auth/merchant.ts';
 import { createMerchantRoute } from './admin/merchants/create.ts';
@@ -19,6 +20,7 @@ import { authorizationRoutes } from './money/authorizations.ts';
 import { webhookEndpointRoutes } from './webhooks/index.ts';
 import { eventRoutes } from './events/index.ts';
 import { signingKeyRoutes } from './signing-keys/index.ts';
+import { kazepayRoutes } from '../../compat/kazepay/index.ts';
 
 export function registerRoutes(app: FastifyInstance, metrics: Registry): void {
   systemRoutes(app, metrics);
@@ -28,6 +30,7 @@ export function registerRoutes(app: FastifyInstance, metrics: Registry): void {
   listMerchantsRoute(app);
   merchantKeyRoutes(app);
   grantLiveAccessRoute(app);
+  verifyLedgerRoute(app);
   customerRoutes(app);
   kycRoutes(app);
   accountRoutes(app);
@@ -40,4 +43,5 @@ export function registerRoutes(app: FastifyInstance, metrics: Registry): void {
   webhookEndpointRoutes(app);
   eventRoutes(app);
   signingKeyRoutes(app);
+  kazepayRoutes(app);
 }
