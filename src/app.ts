@@ -7,6 +7,7 @@ import { loggerOptions } from './http/logger.ts';
 import { newId } from './lib/ids.ts';
 import { DomainError } from './lib/errors.ts';
 import { findNul } from './lib/json-walk.ts';
+import { checkJsonText, findLoneSurrogate, JSON_DEPTH_MAX } from './lib/json-guard.ts';
 import { ErrorSchema } from './http/schemas.ts';
 import { registerErrorHandling } from './http/plugins/error-handler.ts';
 import { registerAuth } from './http/plugins/auth.ts';
@@ -20,6 +21,7 @@ import { AuthorizationService } from './authorizations/index.ts';
 
 /** Why 1 MiB: the largest legitimate body (a KYC upload of three 5 MiB images goes through its own limit). */
 export const BODY_LIMIT_BYTES = 1024 * 1024;
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -66,9 +68,22 @@ export async function buildApp(deps: AppDeps, options: BuildOptions = {}): Promi
     const buf = body as Buffer;
     request.rawBody = buf;
     if (buf.length === 0) return done(null, undefined);
+    let text: string;
+    try {
+      // Invalid UTF-8 would otherwise turn silently into U+FFFD and be stored.
+      text = UTF8.decode(buf);
+    } catch {
+      return done(new DomainError('invalid_request', 'The request body is not valid UTF-8.'), undefined);
+    }
+    const shape = checkJsonText(text);
+    if (shape) {
+      return done(new DomainError('invalid_request', shape.problem === 'too_deep'
+        ? `The request body is nested more than ${JSON_DEPTH_MAX} levels deep.`
+        : `The request body has the key \`${shape.key.slice(0, 100)}\` twice in one object.`), undefined);
+    }
     let parsed: unknown;
     try {
-      parsed = sjson.parse(buf.toString('utf8'), undefined, { protoAction: 'error', constructorAction: 'error' });
+      parsed = sjson.parse(text, undefined, { protoAction: 'error', constructorAction: 'error' });
     } catch (err) {
       const forbidden = err instanceof SyntaxError && /prototype/i.test(err.message);
       return done(new DomainError('invalid_request', forbidden
@@ -77,6 +92,8 @@ export async function buildApp(deps: AppDeps, options: BuildOptions = {}): Promi
     }
     const nul = findNul(parsed);
     if (nul !== null) return done(new DomainError('parameter_invalid', `\`${nul}\` must not contain NUL characters.`, nul), undefined);
+    const surrogate = findLoneSurrogate(parsed);
+    if (surrogate !== null) return done(new DomainError('parameter_invalid', `\`${surrogate}\` is not well-formed Unicode (a lone surrogate).`, surrogate), undefined);
     done(null, parsed);
   });
 

@@ -171,12 +171,13 @@ async function deliver(deps: DispatchDeps, c: Claimed): Promise<'succeeded' | 'f
 async function record(tx: Tx, deps: DispatchDeps, c: Claimed, at: Date, o: Outcome, latencyMs: number): Promise<'succeeded' | 'failed'> {
   const attempt = c.attempts + 1;
   const ok = o.statusCode !== null && o.statusCode >= 200 && o.statusCode < 300;
+  // Lock the endpoint first: concurrent results for one endpoint then queue here instead of deadlocking.
+  const endpoint = await store.selectEndpoint(tx, c.endpoint, c.endpoint.id, true);
   await store.insertAttempt(tx, {
     id: newId('webhookAttempt'), deliveryId: c.deliveryId, endpointId: c.endpoint.id, eventId: c.event.id, attempt, attemptedAt: at,
     // PostgreSQL text cannot hold NUL; the snippet is for humans.
     statusCode: o.statusCode, latencyMs, responseBody: o.snippet?.replace(/\u0000/g, '') ?? null, error: o.error, succeeded: ok,
   });
-  const endpoint = await store.selectEndpoint(tx, c.endpoint, c.endpoint.id, true);
   const setDelivery = (status: string, next: Date | null) => tx.query(
     `UPDATE webhook_deliveries SET status = $2, attempts = $3, next_attempt_at = COALESCE($4, next_attempt_at), lease_until = NULL, updated_at = $5
      WHERE id = $1 AND status = 'pending'`, [c.deliveryId, status, attempt, next, at]);

@@ -28,6 +28,8 @@ export function retryAfterMs(value: string | undefined, now: Date): number | nul
   let ms: number;
   if (/^\d+$/.test(v)) ms = Number(v) * 1000;
   else {
+    // An HTTP date (IMF-fixdate ends in GMT); anything else is unreadable, not a date to guess at.
+    if (!/GMT$/.test(v)) return null;
     const at = Date.parse(v);
     if (Number.isNaN(at)) return null;
     ms = at - now.getTime();

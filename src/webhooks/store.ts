@@ -32,7 +32,8 @@ export async function countEndpoints(q: Queryable, owner: Owner): Promise<number
 
 export async function selectEndpoint(q: Queryable, owner: Owner, id: string, forUpdate = false): Promise<WebhookEndpoint | null> {
   const { rows } = await q.query<EndpointRow>(
-    `SELECT * FROM webhook_endpoints WHERE id = $1 AND merchant_id = $2 AND mode = $3 AND deleted_at IS NULL${forUpdate ? ' FOR UPDATE' : ''}`,
+    // NO KEY UPDATE: attempts and deliveries reference the row (FOR KEY SHARE); a plain FOR UPDATE would deadlock with them.
+    `SELECT * FROM webhook_endpoints WHERE id = $1 AND merchant_id = $2 AND mode = $3 AND deleted_at IS NULL${forUpdate ? ' FOR NO KEY UPDATE' : ''}`,
     [id, owner.merchantId, owner.mode]);
   return rows[0] ? toEndpoint(rows[0]) : null;
 }

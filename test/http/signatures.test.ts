@@ -182,26 +182,20 @@ describe('signed requests: happy path', () => {
   });
 });
 
-/** Sign any request with the test key; sha-512 digest when asked. */
+/** Sign any request with the test key: a body gets a sha-512 digest, a body-less one goes through the README code. */
 async function signedRequest(method: string, url: string, body?: string) {
-  const headers = await signTesseraRequest({
-    method, url: `${URL_BASE}${url}`, body,
-    headers: { authorization: `Bearer ${m.key}`, 'idempotency-key': crypto.randomUUID(), ...(body ? { 'content-type': 'application/json' } : {}) },
-  }, { keyId, privateKeyPem: RFC_PRIVATE });
-  if (body) headers['content-digest'] = contentDigest(body, 'sha-512');
-  // Re-sign over the sha-512 digest: the header is covered.
-  const resigned = body ? await resign(method, url, headers) : headers;
-  return t.app.inject({ method: method as 'POST', url, headers: resigned, ...(body ? { payload: body } : {}) });
-}
-
-async function resign(method: string, url: string, headers: Record<string, string>) {
-  const { Signature: _s, 'Signature-Input': _i, ...rest } = headers;
-  const signed = await httpbis.signMessage({
-    key: createSigner(crypto.createPrivateKey(RFC_PRIVATE), 'ed25519', keyId),
-    fields: ['@method', '@target-uri', 'content-digest', 'idempotency-key', 'content-type'],
-    params: ['created', 'keyid', 'alg', 'nonce'], paramValues: { nonce: crypto.randomUUID() },
-  }, { method, url: `${URL_BASE}${url}`, headers: rest });
-  return signed.headers as Record<string, string>;
+  const base = { authorization: `Bearer ${m.key}`, 'idempotency-key': crypto.randomUUID() };
+  const headers = body
+    ? (await httpbis.signMessage({
+      key: createSigner(crypto.createPrivateKey(RFC_PRIVATE), 'ed25519', keyId),
+      fields: ['@method', '@target-uri', 'content-digest', 'idempotency-key', 'content-type'],
+      params: ['created', 'keyid', 'alg', 'nonce'], paramValues: { nonce: crypto.randomUUID() },
+    }, {
+      method, url: `${URL_BASE}${url}`,
+      headers: { ...base, 'content-type': 'application/json', 'content-digest': contentDigest(body, 'sha-512') },
+    })).headers as Record<string, string>
+    : await signTesseraRequest({ method, url: `${URL_BASE}${url}`, headers: base }, { keyId, privateKeyPem: RFC_PRIVATE });
+  return t.app.inject({ method: method as 'POST', url, headers, ...(body ? { payload: body } : {}) });
 }
 
 describe('signed requests: every refusal names its reason and changes nothing', () => {

@@ -113,7 +113,7 @@ describe('delivery', () => {
     expect(r).toMatchObject({ attempted: 1, succeeded: 1 });
     expect(rx.hits).toHaveLength(1);
     const hit = rx.hits[0]!;
-    const payload = new Webhook(ep.secret).verify(hit.body, hit.headers as Record<string, string>) as Record<string, any>;
+    const payload = new Webhook(ep.secret).verify(hit.body, hit.headers as Record<string, string>) as { id: string; timestamp: string; created_at: string };
     expect(payload).toMatchObject({ object: 'event', type: 'customer.created', livemode: false, data: { object: { id: customerId } } });
     expect(hit.headers['webhook-id']).toBe(payload.id);
     expect(payload.timestamp).toBe(payload.created_at);

@@ -80,7 +80,7 @@ export function signingKeyRoutes(app: FastifyInstance): void {
   });
 
   app.get('/v1/signing_keys/:id', {
-    schema: { tags, security, summary: 'Retrieve a signing key', params: IdParams, response: { 200: SigningKeySchema, ...errorResponses(403, 404) } },
+    schema: { tags, security, summary: 'Retrieve a signing key', description: 'One active key of this merchant and mode, as a public JWK.', params: IdParams, response: { 200: SigningKeySchema, ...errorResponses(403, 404) } },
   }, async (request) => presentKey(await getSigningKey(app.deps.db, ownerOf(request), (request.params as { id: string }).id)));
 
   app.delete('/v1/signing_keys/:id', {
@@ -124,6 +124,7 @@ export function signingKeyRoutes(app: FastifyInstance): void {
             kty: Type.Literal('OKP'), crv: Type.Literal('Ed25519'), x: Type.String(), kid: Type.String(), alg: Type.Literal('EdDSA'), use: Type.Literal('sig'),
           })),
         }),
+        ...errorResponses(),
       },
     },
   }, async (_request, reply) => {
