@@ -18,6 +18,7 @@ import { registerDocs } from './http/plugins/docs.ts';
 import { registerRoutes } from './http/routes/index.ts';
 import { registerFacades } from './compat/index.ts';
 import { AuthorizationService } from './authorizations/index.ts';
+import { decisionTransport } from './http/decision-transport.ts';
 
 /** Why 1 MiB: the largest legitimate body (a KYC upload of three 5 MiB images goes through its own limit). */
 export const BODY_LIMIT_BYTES = 1024 * 1024;
@@ -53,7 +54,7 @@ export async function buildApp(deps: AppDeps, options: BuildOptions = {}): Promi
 
   app.setValidatorCompiler(TypeBoxValidatorCompiler);
   app.decorate('deps', deps);
-  app.decorate('authorizations', new AuthorizationService(deps.db, deps.keys));
+  app.decorate('authorizations', new AuthorizationService(deps.db, deps.keys, decisionTransport(deps)));
   app.decorateRequest('rawBody', null);
   app.addSchema(ErrorSchema);
   app.addHook('onRequest', async (request, reply) => {

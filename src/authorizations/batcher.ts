@@ -27,6 +27,7 @@ export class AuthorizationBatcher {
   #running = false;
   #batches = 0;
   #items = 0;
+  #inBatch = 0;
 
   constructor(private readonly db: Db, private readonly maxBatch = AUTHORIZATION_BATCH_MAX) {}
 
@@ -37,9 +38,9 @@ export class AuthorizationBatcher {
     });
   }
 
-  /** Batches committed and items in them, for metrics and tests. */
+  /** Batches committed and items in them, and items not answered yet (waiting or in the running batch), for metrics and tests. */
   get stats() {
-    return { batches: this.#batches, items: this.#items };
+    return { batches: this.#batches, items: this.#items, pending: this.#queue.length + this.#inBatch };
   }
 
   async #drain(): Promise<void> {
@@ -47,6 +48,7 @@ export class AuthorizationBatcher {
     try {
       while (this.#queue.length > 0) {
         const batch = this.#queue.splice(0, this.maxBatch);
+        this.#inBatch = batch.length;
         try {
           const out = await this.db.transaction((tx) => authorizeBatch(tx, batch.map((w) => w.item)));
           this.#batches++;
@@ -57,6 +59,7 @@ export class AuthorizationBatcher {
         }
       }
     } finally {
+      this.#inBatch = 0;
       this.#running = false;
     }
   }

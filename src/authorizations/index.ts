@@ -4,7 +4,7 @@ import { toJsonNumber } from '../lib/money.ts';
 import { expireReservations } from '../funding/index.ts';
 import { AuthorizationBatcher } from './batcher.ts';
 import { authorizeBatch, type PreparedAuthorization } from './engine.ts';
-import { askMerchant, getDecisionEndpoint, type DecisionEndpoint, type Fetch } from './realtime.ts';
+import { askMerchant, getDecisionEndpoint, type AskOptions, type DecisionEndpoint } from './realtime.ts';
 import { expireAuthorizations } from './lifecycle.ts';
 import type { PresentedAuthorization } from './store.ts';
 import type { AuthorizationRequest } from './types.ts';
@@ -15,8 +15,8 @@ export { setControls, getControls, windowStarts } from './controls.ts';
 export { increment, clear, reverse, forcePost, refund, expireAuthorizations, getAuthorization } from './lifecycle.ts';
 export { presentAuthorization, type Authorization, type PresentedAuthorization } from './store.ts';
 export {
-  setDecisionEndpoint, getDecisionEndpoint, deleteDecisionEndpoint, checkEndpointUrl, standardSignature,
-  DECISION_TIMEOUT_MS_DEFAULT, DECISION_TIMEOUT_MS_MAX, type DecisionEndpoint,
+  setDecisionEndpoint, getDecisionEndpoint, deleteDecisionEndpoint, standardSignature,
+  DECISION_TIMEOUT_MS_DEFAULT, DECISION_TIMEOUT_MS_MAX, fetchDecisionHttp, type DecisionEndpoint, type DecisionHttp,
 } from './realtime.ts';
 export { AUTHORIZATION_BATCH_MAX, AuthorizationBatcher } from './batcher.ts';
 export { authorizeBatch, HOLD_TTL_MS, type PreparedAuthorization } from './engine.ts';
@@ -24,11 +24,8 @@ export { authorizeBatch, HOLD_TTL_MS, type PreparedAuthorization } from './engin
 /** Why 1 s: endpoint changes take effect within a second, and the hot path skips a query per request. */
 const ENDPOINT_CACHE_MS = 1000;
 
-export interface AuthorizationServiceOptions {
-  fetch?: Fetch;
-  /** Extra signature headers for outgoing decision requests (RFC 9421), when configured. */
-  sign?: (req: { method: string; url: string; headers: Record<string, string>; body: string }) => Promise<Record<string, string>>;
-}
+/** How decision requests go out: the transport, Tessera's RFC 9421 signer and the per-send URL check (wired by the app). */
+export type AuthorizationServiceOptions = AskOptions;
 
 /**
  * The authorization entry point used by the simulator, the facades and (later)

@@ -1,7 +1,6 @@
 import crypto from 'node:crypto';
 import type { Queryable, Tx } from '../db/index.ts';
 import type { KeyProvider } from '../crypto/index.ts';
-import { DomainError } from '../lib/errors.ts';
 import { newId } from '../lib/ids.ts';
 import type { RealtimeVerdict } from './types.ts';
 
@@ -17,21 +16,6 @@ export interface DecisionEndpoint {
 }
 
 const aad = (merchantId: string, mode: string) => `authorization-endpoint:v1:${merchantId}:${mode}`;
-
-/** Loopback and plain HTTP are only for development (TESSERA_WEBHOOKS_ALLOW_PRIVATE); otherwise HTTPS. */
-export function checkEndpointUrl(text: string, allowPrivate: boolean): URL {
-  let url: URL;
-  try {
-    url = new URL(text);
-  } catch {
-    throw new DomainError('parameter_invalid', '`url` is not a valid URL.', 'url');
-  }
-  if (url.protocol !== 'https:' && !(allowPrivate && url.protocol === 'http:')) {
-    throw new DomainError('parameter_invalid', '`url` must use https.', 'url');
-  }
-  if (url.username || url.password) throw new DomainError('parameter_invalid', '`url` must not contain credentials.', 'url');
-  return url;
-}
 
 /** Create or replace the endpoint. A new secret is made on first set (returned once); later updates keep it. */
 export async function setDecisionEndpoint(
@@ -67,20 +51,40 @@ export function standardSignature(secret: string, id: string, timestamp: number,
   return `v1,${crypto.createHmac('sha256', key).update(`${id}.${timestamp}.${body}`).digest('base64')}`;
 }
 
-export type Fetch = typeof fetch;
+/** One decision call on the wire; a timeout rejects with an error whose `name` or `kind` says so. */
+export type DecisionHttp = (req: { url: string; headers: Record<string, string>; body: string; timeoutMs: number }) =>
+  Promise<{ status: number; header(name: string): string | null; text: string }>;
+
+/** The default transport: fetch, no redirects, bounded by the endpoint's timeout. */
+export const fetchDecisionHttp: DecisionHttp = async (req) => {
+  const res = await fetch(req.url, { method: 'POST', headers: req.headers, body: req.body, signal: AbortSignal.timeout(req.timeoutMs), redirect: 'error' });
+  return { status: res.status, header: (n) => res.headers.get(n), text: await res.text() };
+};
+
+export interface AskOptions {
+  http?: DecisionHttp;
+  /** Extra signature headers (RFC 9421 with Tessera's key). */
+  sign?: (req: { method: string; url: string; headers: Record<string, string>; body: string }) => Promise<Record<string, string>>;
+  /** Re-checks the URL at each send (HTTPS, public address); false blocks the call. */
+  checkUrl?: (url: string) => Promise<boolean>;
+}
+
+const isTimeout = (err: unknown) => {
+  const e = err as { name?: string; kind?: string };
+  return e.name === 'TimeoutError' || e.name === 'AbortError' || e.kind === 'timeout';
+};
 
 /**
  * Ask the merchant to approve an authorization within its deadline. The
- * request is signed (Standard Webhooks headers, plus any extra signer such
- * as RFC 9421); the answer must be `{"approved": bool, "amount"?: int}`, and
- * if it carries a webhook-signature it must verify. Anything else — timeout,
- * network error, bad shape or signature — applies the merchant's fallback.
+ * request is signed (Standard Webhooks headers, plus RFC 9421 when a signer
+ * is given); the answer must be `{"approved": bool, "amount"?: int}`, and if
+ * it carries a webhook-signature it must verify. Anything else — timeout,
+ * network error, a blocked address, bad shape or signature — applies the
+ * merchant's fallback.
  */
-export async function askMerchant(
-  endpoint: DecisionEndpoint, payload: Record<string, unknown>, now: Date,
-  options: { fetch?: Fetch; sign?: (req: { method: string; url: string; headers: Record<string, string>; body: string }) => Promise<Record<string, string>> } = {},
-): Promise<RealtimeVerdict> {
+export async function askMerchant(endpoint: DecisionEndpoint, payload: Record<string, unknown>, now: Date, options: AskOptions = {}): Promise<RealtimeVerdict> {
   const fallback = (failure: RealtimeVerdict['failure']): RealtimeVerdict => ({ approved: endpoint.fallback === 'approve', source: 'fallback', failure });
+  if (options.checkUrl && !(await options.checkUrl(endpoint.url))) return fallback('error');
   const id = newId('event');
   const timestamp = Math.floor(now.getTime() / 1000);
   const body = JSON.stringify({ type: 'authorization.request', id, data: payload });
@@ -89,28 +93,22 @@ export async function askMerchant(
     'webhook-signature': standardSignature(endpoint.secret, id, timestamp, body),
   };
   if (options.sign) headers = { ...headers, ...(await options.sign({ method: 'POST', url: endpoint.url, headers, body })) };
-  let res: Response;
+  let res: Awaited<ReturnType<DecisionHttp>>;
   try {
-    res = await (options.fetch ?? fetch)(endpoint.url, { method: 'POST', headers, body, signal: AbortSignal.timeout(endpoint.timeoutMs), redirect: 'error' });
+    res = await (options.http ?? fetchDecisionHttp)({ url: endpoint.url, headers, body, timeoutMs: endpoint.timeoutMs });
   } catch (err) {
-    return fallback((err as Error).name === 'TimeoutError' || (err as Error).name === 'AbortError' ? 'timeout' : 'error');
+    return fallback(isTimeout(err) ? 'timeout' : 'error');
   }
-  if (!res.ok) return fallback('error');
-  let text: string;
-  try {
-    text = await res.text();
-  } catch {
-    return fallback('error');
-  }
-  const signature = res.headers.get('webhook-signature');
+  if (res.status < 200 || res.status > 299) return fallback('error');
+  const signature = res.header('webhook-signature');
   if (signature !== null) {
-    const expected = standardSignature(endpoint.secret, res.headers.get('webhook-id') ?? id, Number(res.headers.get('webhook-timestamp') ?? timestamp), text);
+    const expected = standardSignature(endpoint.secret, res.header('webhook-id') ?? id, Number(res.header('webhook-timestamp') ?? timestamp), res.text);
     const ok = signature.split(' ').some((s) => s.length === expected.length && crypto.timingSafeEqual(Buffer.from(s), Buffer.from(expected)));
     if (!ok) return fallback('bad_signature');
   }
   let answer: unknown;
   try {
-    answer = JSON.parse(text);
+    answer = JSON.parse(res.text);
   } catch {
     return fallback('bad_response');
   }

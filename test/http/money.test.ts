@@ -237,7 +237,7 @@ describe('authorization lifecycle', () => {
 });
 
 describe('real-time decisions', () => {
-  it('asks the merchant endpoint, applies its answer, and falls back on timeout', async () => {
+  it('asks the merchant endpoint (Standard Webhooks and RFC 9421 signed), applies its answer, and falls back on timeout', async () => {
     const http = await import('node:http');
     const { standardSignature } = await import('../../src/authorizations/index.ts');
     let mode: 'approve' | 'decline' | 'partial' | 'slow' = 'approve';
@@ -248,7 +248,7 @@ describe('real-time decisions', () => {
       req.on('data', (d) => (body += d));
       req.on('end', () => {
         const sig = standardSignature(secret, String(req.headers['webhook-id']), Number(req.headers['webhook-timestamp']), body);
-        if (req.headers['webhook-signature'] === sig) verified++;
+        if (req.headers['webhook-signature'] === sig && /keyid=/.test(String(req.headers['signature-input'])) && req.headers['content-digest']) verified++;
         const answer = mode === 'approve' ? { approved: true } : mode === 'decline' ? { approved: false } : { approved: true, amount: 150 };
         const send = () => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(answer));
         if (mode === 'slow') setTimeout(send, 600); else send();
@@ -262,7 +262,7 @@ describe('real-time decisions', () => {
       const post = (url: string, payload: object, key: string) => t.app.inject({ method: 'POST', url, headers: bearer(key), payload });
       const merchant = await createMerchant(t.app, 'Realtime');
       const rt = (payload: object) => t.app.inject({ method: 'PUT', url: '/v1/authorization_endpoint', headers: bearer(merchant.key), payload });
-      expect((await rt({ url: 'ftp://x', fallback: 'approve' })).statusCode).toBe(400);
+      expect((await rt({ url: "ftp://x", fallback: "approve" })).statusCode).toBe(400);
       const set = await rt({ url: `http://127.0.0.1:${port}/decide`, fallback: 'decline', timeout_ms: 300 });
       expect(set.statusCode, set.body).toBe(200);
       secret = set.json().secret;

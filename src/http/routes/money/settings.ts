@@ -5,10 +5,11 @@ import { getCard } from '../../../cards/index.ts';
 import { getCustomer } from '../../../customers/index.ts';
 import { listFxRates, setFxRates, setMoneySettings, type FeeSchedule } from '../../../fees/index.ts';
 import {
-  DECISION_TIMEOUT_MS_DEFAULT, DECISION_TIMEOUT_MS_MAX, checkEndpointUrl, deleteDecisionEndpoint, getControls, getDecisionEndpoint,
+  DECISION_TIMEOUT_MS_DEFAULT, DECISION_TIMEOUT_MS_MAX, deleteDecisionEndpoint, getControls, getDecisionEndpoint,
   setControls, setDecisionEndpoint, type SpendingControls,
 } from '../../../authorizations/index.ts';
 import { DomainError } from '../../../lib/errors.ts';
+import { assertWebhookUrl } from '../../../webhooks/index.ts';
 import { parseRate } from '../../../lib/money.ts';
 import { actionContext, ownerOf } from '../../plugins/auth.ts';
 import { mutation } from '../../plugins/idempotency.ts';
@@ -80,14 +81,17 @@ export function moneySettingsRoutes(app: FastifyInstance): void {
       }, { additionalProperties: false }),
       response: { 200: EndpointSchema, ...errorResponses(403, 409, 422) },
     },
-  }, (request, reply) => mutation(request, reply, async (tx) => {
+  }, async (request, reply) => {
     const body = request.body as { url: string; fallback: 'approve' | 'decline'; timeout_ms?: number };
-    checkEndpointUrl(body.url, config.webhooksAllowPrivate);
+    // Checked (DNS included) before the transaction: no transaction waits on the network.
+    await assertWebhookUrl(body.url, { allowPrivate: config.webhooksAllowPrivate });
+    return mutation(request, reply, async (tx) => {
     const owner = ownerOf(request);
     const { endpoint, created } = await setDecisionEndpoint(tx, keys, owner, { url: body.url, fallback: body.fallback, timeoutMs: body.timeout_ms ?? DECISION_TIMEOUT_MS_DEFAULT }, clock.now());
     app.authorizations.forgetEndpoint(owner.merchantId, owner.mode);
     return { status: 200, body: { object: 'authorization_endpoint' as const, url: endpoint.url, fallback: endpoint.fallback, timeout_ms: endpoint.timeoutMs, ...(created ? { secret: endpoint.secret } : {}) } };
-  }));
+    });
+  });
   app.get('/v1/authorization_endpoint', {
     schema: { tags: ['Real-time decisions'], security: [{ apiKey: [] }], summary: 'The real-time decision endpoint', description: 'Without its secret.', response: { 200: EndpointSchema, ...errorResponses(403, 404) } },
   }, async (request) => {
