@@ -187,7 +187,7 @@ DECLARE
   a_dp bigint[]; a_dpo bigint[]; a_cp bigint[]; a_cpo bigint[];
   o_dp bigint[]; o_dpo bigint[]; o_cp bigint[]; o_cpo bigint[];
   b_dp bigint[]; b_dpo bigint[]; b_cp bigint[]; b_cpo bigint[];
-  a_credited boolean[];  -- an applied item needs this unlocked account to be open
+  a_must_be_open boolean[];  -- an applied item needs this unlocked account to be open
   -- transfers already stored under a batch item's id
   e_id text[]; e_dr text[]; e_cr text[]; e_amount bigint[]; e_pending text[]; e_ledger integer[];
   e_code text[]; e_flags integer[]; e_timeout integer[]; e_user_data text[];
@@ -253,7 +253,7 @@ BEGIN
     FROM acc;
   m := coalesce(cardinality(a_id), 0);
   o_dp := a_dp; o_dpo := a_dpo; o_cp := a_cp; o_cpo := a_cpo;
-  a_credited := array_fill(false, ARRAY[m]);
+  a_must_be_open := array_fill(false, ARRAY[m]);
   b_dp := array_fill(0::bigint, ARRAY[m]); b_dpo := b_dp; b_cp := b_dp; b_cpo := b_dp;
 
   -- 2. Read, now that the locks are held, the transfers that decide results.
@@ -441,7 +441,7 @@ BEGIN
         END IF;
 
         IF fl & 8 = 0 THEN
-          a_credited[dr] := true; a_credited[cr] := true;
+          a_must_be_open[dr] := true; a_must_be_open[cr] := true;
         END IF;
         r_dr[k] := dr; r_cr[k] := cr; r_drid[k] := a_id[dr]; r_crid[k] := a_id[cr];
         r_ledger[k] := a_ledger[dr]; r_code[k] := rcode;
@@ -500,13 +500,13 @@ BEGIN
   FOR rec IN
     SELECT x.i, a.closed, a.debits_pending, a.debits_posted, a.credits_pending, a.credits_posted
     FROM ledger_accounts a
-    JOIN unnest(a_id, a_locked, a_dp, a_dpo, a_cp, a_cpo, a_credited) WITH ORDINALITY
-      AS x (id, locked, dp, dpo, cp, cpo, credited, i) ON x.id = a.id
-    WHERE NOT x.locked AND (x.dp <> 0 OR x.dpo <> 0 OR x.cp <> 0 OR x.cpo <> 0 OR x.credited)
+    JOIN unnest(a_id, a_locked, a_dp, a_dpo, a_cp, a_cpo, a_must_be_open) WITH ORDINALITY
+      AS x (id, locked, dp, dpo, cp, cpo, must_be_open, i) ON x.id = a.id
+    WHERE NOT x.locked AND (x.dp <> 0 OR x.dpo <> 0 OR x.cp <> 0 OR x.cpo <> 0 OR x.must_be_open)
     ORDER BY a.id
     FOR NO KEY UPDATE OF a
   LOOP
-    IF rec.closed AND a_credited[rec.i] THEN
+    IF rec.closed AND a_must_be_open[rec.i] THEN
       RAISE EXCEPTION 'ledger account % was closed concurrently', a_id[rec.i] USING ERRCODE = 'serialization_failure';
     END IF;
     b_dp[rec.i] := rec.debits_pending; b_dpo[rec.i] := rec.debits_posted;
@@ -558,7 +558,137 @@ BEGIN
   RETURN res;
 END $$;
 
+-- The invariant checks behind verifyLedger (src/ledger/verify.ts), as one
+-- function so that their plans are cached per session. Each check returns its
+-- violations (at most p_limit + 1 each, so the caller can tell it truncated).
+CREATE FUNCTION ledger_verify(p_limit integer)
+RETURNS TABLE (kind text, ledger integer, account_id text, transfer_id text, detail text)
+LANGUAGE plpgsql STABLE AS $$
+#variable_conflict use_column
+BEGIN
+  -- Σ debits = Σ credits per ledger, posted and pending.
+  RETURN QUERY SELECT * FROM (
+    SELECT CASE WHEN sum(debits_posted) <> sum(credits_posted) THEN 'ledger_posted_unbalanced' ELSE 'ledger_pending_unbalanced' END AS kind,
+            ledger, NULL AS account_id, NULL AS transfer_id,
+            format('debits_posted %s, credits_posted %s, debits_pending %s, credits_pending %s',
+                   sum(debits_posted), sum(credits_posted), sum(debits_pending), sum(credits_pending)) AS detail
+       FROM ledger_accounts GROUP BY ledger
+      HAVING sum(debits_posted) <> sum(credits_posted) OR sum(debits_pending) <> sum(credits_pending)
+  ) v LIMIT p_limit + 1;
+  -- Every account's counters are the sums of its transfers: posted = single + post
+  -- transfers; pending = pending transfers not yet resolved.
+  RETURN QUERY SELECT * FROM (
+    WITH t AS (
+       SELECT t.kind, t.debit_account_id, t.credit_account_id, t.amount::numeric AS amount,
+              t.kind = 'pending' AND r.id IS NULL AS open
+         FROM ledger_transfers t LEFT JOIN ledger_transfers r ON t.kind = 'pending' AND r.pending_id = t.id
+     ), flows AS (
+       SELECT debit_account_id AS id, CASE WHEN open THEN amount ELSE 0 END AS dp,
+              CASE WHEN kind IN ('single', 'post') THEN amount ELSE 0 END AS dpo, 0 AS cp, 0 AS cpo FROM t
+       UNION ALL
+       SELECT credit_account_id, 0, 0, CASE WHEN open THEN amount ELSE 0 END,
+              CASE WHEN kind IN ('single', 'post') THEN amount ELSE 0 END FROM t
+     ), sums AS (
+       SELECT id, sum(dp) AS dp, sum(dpo) AS dpo, sum(cp) AS cp, sum(cpo) AS cpo FROM flows GROUP BY id
+     )
+     SELECT 'account_counters_mismatch', a.ledger, a.id, NULL,
+            format('counters %s/%s/%s/%s, transfers sum to %s/%s/%s/%s (debits pending/posted, credits pending/posted)',
+                   a.debits_pending, a.debits_posted, a.credits_pending, a.credits_posted,
+                   coalesce(s.dp, 0), coalesce(s.dpo, 0), coalesce(s.cp, 0), coalesce(s.cpo, 0))
+       FROM ledger_accounts a LEFT JOIN sums s ON s.id = a.id
+      WHERE (a.debits_pending, a.debits_posted, a.credits_pending, a.credits_posted)
+            IS DISTINCT FROM (coalesce(s.dp, 0), coalesce(s.dpo, 0), coalesce(s.cp, 0), coalesce(s.cpo, 0))
+  ) v LIMIT p_limit + 1;
+  -- No account breaks its flags (the table's CHECK constraints should make this impossible).
+  RETURN QUERY SELECT * FROM (
+    SELECT 'account_limit_exceeded', ledger, id, NULL,
+            format('flags %s/%s, counters %s/%s/%s/%s', debits_must_not_exceed_credits, credits_must_not_exceed_debits,
+                   debits_pending, debits_posted, credits_pending, credits_posted)
+       FROM ledger_accounts
+      WHERE (debits_must_not_exceed_credits AND debits_pending::numeric + debits_posted > credits_posted)
+         OR (credits_must_not_exceed_debits AND credits_pending::numeric + credits_posted > debits_posted)
+         OR (debits_must_not_exceed_credits AND credits_must_not_exceed_debits)
+         OR least(debits_pending, debits_posted, credits_pending, credits_posted) < 0
+  ) v LIMIT p_limit + 1;
+  -- Every transfer moves between two existing, distinct accounts of its own ledger.
+  RETURN QUERY SELECT * FROM (
+    SELECT 'transfer_accounts_invalid', t.ledger, NULL, t.id,
+            format('debit %s (ledger %s), credit %s (ledger %s)', t.debit_account_id, d.ledger, t.credit_account_id, c.ledger)
+       FROM ledger_transfers t
+       LEFT JOIN ledger_accounts d ON d.id = t.debit_account_id
+       LEFT JOIN ledger_accounts c ON c.id = t.credit_account_id
+      WHERE d.id IS NULL OR c.id IS NULL OR d.ledger <> t.ledger OR c.ledger <> t.ledger OR d.id = c.id
+  ) v LIMIT p_limit + 1;
+  -- No pending transfer is resolved twice (a unique index should make this impossible).
+  RETURN QUERY SELECT * FROM (
+    SELECT 'pending_resolved_twice', NULL::integer, NULL, pending_id, format('resolved %s times', count(*))
+       FROM ledger_transfers WHERE pending_id IS NOT NULL GROUP BY pending_id HAVING count(*) > 1
+  ) v LIMIT p_limit + 1;
+  -- A post/void/expiry resolves an existing pending transfer, with its accounts and ledger,
+  -- posting at most its amount, releasing exactly it; an expiry only after the timeout.
+  RETURN QUERY SELECT * FROM (
+    SELECT 'resolution_invalid', r.ledger, NULL, r.id,
+            format('%s of %s (%s, amount %s, expires %s) for amount %s', r.kind, r.pending_id, p.kind, p.amount, p.expires_at, r.amount)
+       FROM ledger_transfers r LEFT JOIN ledger_transfers p ON p.id = r.pending_id
+      WHERE r.pending_id IS NOT NULL AND (
+            p.id IS NULL OR p.kind <> 'pending' OR p.seq > r.seq
+         OR r.debit_account_id <> p.debit_account_id OR r.credit_account_id <> p.credit_account_id OR r.ledger <> p.ledger
+         OR (r.kind = 'post' AND r.amount > p.amount) OR (r.kind IN ('void', 'expiry') AND r.amount <> p.amount)
+         OR (r.kind = 'expiry' AND (p.expires_at IS NULL OR p.expires_at > r.created_at)))
+  ) v LIMIT p_limit + 1;
+  -- The expiry queue holds exactly the unresolved pending transfers that have a timeout.
+  RETURN QUERY SELECT * FROM (
+    WITH open AS (
+       SELECT p.id, p.ledger, p.expires_at FROM ledger_transfers p
+        WHERE p.kind = 'pending' AND p.expires_at IS NOT NULL
+          AND NOT EXISTS (SELECT 1 FROM ledger_transfers r WHERE r.pending_id = p.id)
+     )
+     SELECT 'expiry_queue_mismatch', o.ledger, NULL, coalesce(o.id, q.transfer_id),
+            format('open pending expiring %s, queued for %s', o.expires_at, q.expires_at)
+       FROM open o FULL JOIN ledger_pending_expiry q ON q.transfer_id = o.id
+      WHERE o.id IS NULL OR q.transfer_id IS NULL OR o.expires_at <> q.expires_at
+  ) v LIMIT p_limit + 1;
+  -- Each history row's counters are the previous row's plus this transfer's effect, and
+  -- the last row's are the account's counters.
+  RETURN QUERY SELECT * FROM (
+    WITH sides AS (
+       SELECT t.debit_account_id AS account_id, t.seq, t.id, t.kind, t.amount::numeric AS amount, p.amount::numeric AS released, true AS debit,
+              t.dr_debits_pending AS dp, t.dr_debits_posted AS dpo, t.dr_credits_pending AS cp, t.dr_credits_posted AS cpo
+         FROM ledger_transfers t LEFT JOIN ledger_transfers p ON p.id = t.pending_id
+       UNION ALL
+       SELECT t.credit_account_id, t.seq, t.id, t.kind, t.amount, p.amount, false,
+              t.cr_debits_pending, t.cr_debits_posted, t.cr_credits_pending, t.cr_credits_posted
+         FROM ledger_transfers t LEFT JOIN ledger_transfers p ON p.id = t.pending_id
+     ), steps AS (
+       SELECT s.*,
+              coalesce(lag(dp) OVER w, 0) AS pdp, coalesce(lag(dpo) OVER w, 0) AS pdpo,
+              coalesce(lag(cp) OVER w, 0) AS pcp, coalesce(lag(cpo) OVER w, 0) AS pcpo,
+              row_number() OVER (PARTITION BY account_id ORDER BY seq DESC) AS from_last
+         FROM sides s WINDOW w AS (PARTITION BY account_id ORDER BY seq)
+     ), expected AS (
+       SELECT st.*,
+              CASE kind WHEN 'pending' THEN amount WHEN 'single' THEN 0 ELSE -released END AS d_pending,
+              CASE WHEN kind IN ('single', 'post') THEN amount ELSE 0 END AS d_posted
+         FROM steps st
+     )
+     SELECT 'history_mismatch', a.ledger, e.account_id, e.id,
+            CASE WHEN (e.dp, e.dpo, e.cp, e.cpo) IS DISTINCT FROM
+                      (e.pdp + CASE WHEN e.debit THEN e.d_pending ELSE 0 END, e.pdpo + CASE WHEN e.debit THEN e.d_posted ELSE 0 END,
+                       e.pcp + CASE WHEN e.debit THEN 0 ELSE e.d_pending END, e.pcpo + CASE WHEN e.debit THEN 0 ELSE e.d_posted END)
+                 THEN format('counters after %s are %s/%s/%s/%s, not the previous row plus its effect', e.id, e.dp, e.dpo, e.cp, e.cpo)
+                 ELSE format('last history row has %s/%s/%s/%s, account has %s/%s/%s/%s', e.dp, e.dpo, e.cp, e.cpo,
+                             a.debits_pending, a.debits_posted, a.credits_pending, a.credits_posted) END
+       FROM expected e LEFT JOIN ledger_accounts a ON a.id = e.account_id
+      WHERE (e.dp, e.dpo, e.cp, e.cpo) IS DISTINCT FROM
+            (e.pdp + CASE WHEN e.debit THEN e.d_pending ELSE 0 END, e.pdpo + CASE WHEN e.debit THEN e.d_posted ELSE 0 END,
+             e.pcp + CASE WHEN e.debit THEN 0 ELSE e.d_pending END, e.pcpo + CASE WHEN e.debit THEN 0 ELSE e.d_posted END)
+         OR (e.from_last = 1 AND (e.dp, e.dpo, e.cp, e.cpo) IS DISTINCT FROM
+             (a.debits_pending, a.debits_posted, a.credits_pending, a.credits_posted))
+  ) v LIMIT p_limit + 1;
+END $$;
+
 -- Down Migration
+DROP FUNCTION ledger_verify;
 DROP FUNCTION ledger_create_transfers;
 DROP FUNCTION ledger_create_accounts;
 DROP TABLE ledger_pending_expiry;

@@ -81,7 +81,8 @@ describe.skipIf(!onPostgres)('ledger under concurrency (PostgreSQL)', () => {
         while (batch.length < size) {
           const id = `${p}c${c}-${n++}`;
           const roll = Math.random();
-          let [dr, cr] = [pick(), pick()];
+          const dr = pick();
+          let cr = pick();
           while (cr === dr) cr = pick();
           const amount = BigInt(1 + Math.floor(Math.random() * 300));
           if (roll < 0.45) batch.push({ id, debitAccountId: dr, creditAccountId: cr, amount, ledger: 840, code: 'move' });
@@ -136,6 +137,40 @@ describe.skipIf(!onPostgres)('ledger under concurrency (PostgreSQL)', () => {
         once([t(id(), B, V), t(id(), U, A)]), once([t(id(), A, V), t(id(), U, B), t(id(), V, A)]),
       ]);
       expect(results.flat().every((r) => r.result === 'ok')).toBe(true);
+    }
+    expect((await verifyLedger(db)).violations).toEqual([]);
+  }, 60_000);
+
+  it('races the locks do not cover still write once: same id, same pending, concurrent expiry runs', async () => {
+    const db = tdb.db;
+    for (let round = 0; round < 20; round++) {
+      const p = uniquePrefix('once');
+      // Only unlimited accounts: nothing is locked before the writes, so the primary
+      // key and the unique pending_id index (and the retry they trigger) must decide.
+      await fundedAccounts(db, p, [], 0n, ['U', 'V']);
+      const [U, V] = [`${p}U`, `${p}V`];
+      const same = await Promise.all(Array.from({ length: 8 }, () =>
+        createTransfersTx(db, [{ id: `${p}t`, debitAccountId: U, creditAccountId: V, amount: 5n, ledger: 840, code: 'move' }], { now: NOW })));
+      expect(tally(same.map((r) => r[0]!.result))).toEqual({ ok: 1, exists: 7 });
+      expect((await countersOf(db, [U]))[U]).toEqual([0n, 5n, 0n, 0n]);
+
+      const hold = await createTransfersTx(db, [{ id: `${p}h`, debitAccountId: U, creditAccountId: V, amount: 9n, ledger: 840, code: 'hold', flags: ['pending'], timeout: 1 }], { now: NOW });
+      expect(hold[0]!.result).toBe('ok');
+      const posts = await Promise.all(Array.from({ length: 8 }, (_, i) =>
+        createTransfersTx(db, [{ id: `${p}p${i}`, pendingId: `${p}h`, flags: [i % 2 ? 'post_pending_transfer' : 'void_pending_transfer'] }], { now: NOW })));
+      const codes = posts.map((r) => r[0]!.result);
+      expect(codes.filter((c) => c === 'ok')).toHaveLength(1);
+      expect(codes.filter((c) => c !== 'ok').every((c) => c === 'pending_transfer_already_posted' || c === 'pending_transfer_already_voided')).toBe(true);
+
+      await createTransfersTx(db, Array.from({ length: 20 }, (_, i) => ({
+        id: `${p}e${i}`, debitAccountId: U, creditAccountId: V, amount: 1n, ledger: 840, code: 'hold', flags: ['pending' as const], timeout: 1,
+      })), { now: NOW });
+      const later = new Date(NOW.getTime() + 1_000);
+      const runs = await Promise.all(Array.from({ length: 4 }, () => db.transaction((tx) => expirePendingTransfers(tx, { now: later, limit: 10 }))));
+      const expired = runs.flatMap((r) => r.ids).filter((id) => id.startsWith(`${p}e`));
+      expect(new Set(expired).size).toBe(expired.length);
+      const c = (await countersOf(db, [U]))[U]!;
+      expect(c[0]).toBe(BigInt(20 - expired.length));
     }
     expect((await verifyLedger(db)).violations).toEqual([]);
   }, 60_000);

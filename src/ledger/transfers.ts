@@ -88,7 +88,7 @@ export async function createTransfersTx(db: Db, batch: readonly TransferInput[],
 
 export interface ExpiryOptions {
   now: Date;
-  /** At most this many per call (≤ TRANSFERS_BATCH_MAX); a job calls again while a call returns a full batch. */
+  /** At most this many per call (default and maximum TRANSFERS_BATCH_MAX: one call is one batch); a job calls again while a call returns a full batch. */
   limit?: number;
 }
 

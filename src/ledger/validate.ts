@@ -1,7 +1,7 @@
 import { assert } from '../lib/assert.ts';
 import type { AccountResultCode, TransferResultCode } from './codes.ts';
 import {
-  ACCOUNT_CODES, ACCOUNT_FLAGS, AMOUNT_MAX, ID_LENGTH_MAX, OWNER_LENGTH_MAX, TIMEOUT_SECONDS_MAX, TRANSFER_FLAGS,
+  ACCOUNT_CODES, ACCOUNT_FLAGS, AMOUNT_MAX, CODE_LENGTH_MAX, ID_LENGTH_MAX, OWNER_LENGTH_MAX, TIMEOUT_SECONDS_MAX, TRANSFER_FLAGS,
   USER_DATA_LENGTH_MAX, type AccountInput, type TransferInput,
 } from './types.ts';
 
@@ -11,7 +11,7 @@ import {
  * derive ids (`<pending id>~expired`) that no client can take.
  */
 export const ID_PATTERN = new RegExp(`^[A-Za-z0-9][A-Za-z0-9_.:-]{0,${ID_LENGTH_MAX - 1}}$`);
-export const TRANSFER_CODE_PATTERN = /^[a-z][a-z0-9_]{0,31}$/;
+export const TRANSFER_CODE_PATTERN = new RegExp(`^[a-z][a-z0-9_]{0,${CODE_LENGTH_MAX - 1}}$`);
 export const EXPIRY_ID_SUFFIX = '~expired';
 
 /** Bits of ledger_create_transfers' p_flags. */
