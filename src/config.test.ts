@@ -17,6 +17,8 @@ describe('loadConfig', () => {
     [{ TESSERA_ADMIN_TOKEN: 'short' }, 'TESSERA_ADMIN_TOKEN'],
     [{ TESSERA_MASTER_KEY: 'a', TESSERA_MASTER_KEY_FILE: 'b' }, 'TESSERA_MASTER_KEY'],
     [{ TESSERA_RATE_LIMIT_MAX: '0' }, 'TESSERA_RATE_LIMIT_MAX'],
+    [{ TESSERA_BIN_VISA: '512345' }, 'TESSERA_BIN_VISA'],
+    [{ TESSERA_BIN_MASTERCARD: '55' }, 'TESSERA_BIN_MASTERCARD'],
   ])('refuses %o naming %s', (env, variable) => {
     try {
       loadConfig(env as Record<string, string>);

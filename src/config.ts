@@ -28,6 +28,8 @@ export interface Config {
   /** Requests per key (or per address when unauthenticated) per rate window. */
   readonly rateLimitMax: number;
   readonly rateLimitWindowMs: number;
+  /** The BIN (first 6–8 digits) new card numbers are drawn from, per brand. */
+  readonly cardBins: Readonly<{ VISA: string; MASTERCARD: string }>;
   /** Customers must be at least this old (years) on their date of birth. */
   readonly minCustomerAge: number;
   /** Production runs refuse to generate development keys. */
@@ -100,6 +102,13 @@ function databaseUrl(env: Env): string | null {
   return raw;
 }
 
+function bin(env: Env, name: string, fallback: string, brand: RegExp): string {
+  const value = optional(env, name) ?? fallback;
+  if (!/^\d{6,8}$/.test(value)) throw new ConfigError(name, 'must be 6 to 8 digits');
+  if (!brand.test(value)) throw new ConfigError(name, 'is not in the range of its card brand');
+  return value;
+}
+
 export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config {
   const logLevel = (optional(env, 'LOG_LEVEL') ?? 'info') as LogLevel;
   if (!LOG_LEVELS.includes(logLevel)) {
@@ -135,6 +144,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     rateLimitMax: integer(env, 'TESSERA_RATE_LIMIT_MAX', 600, 1, 1_000_000),
     rateLimitWindowMs: integer(env, 'TESSERA_RATE_LIMIT_WINDOW_MS', 60_000, 1000, 86_400_000),
     minCustomerAge: integer(env, 'TESSERA_MIN_CUSTOMER_AGE', 18, 0, 125),
+    cardBins: Object.freeze({ VISA: bin(env, 'TESSERA_BIN_VISA', '424242', /^4/), MASTERCARD: bin(env, 'TESSERA_BIN_MASTERCARD', '555555', /^(5[1-5]|2(2[2-9]|[3-6]\d|7[01]|720))/) }),
     production: nodeEnv === 'production',
     webhooksAllowPrivate: boolean(env, 'TESSERA_WEBHOOKS_ALLOW_PRIVATE'),
     publicUrl: publicUrl(env),

@@ -1,5 +1,5 @@
 import type { Queryable, Tx } from '../db/index.ts';
-import { SERVICE_CODE, checkPin, expiryYYMM, maskPan, newCardToken, type KeyProvider } from '../crypto/index.ts';
+import { DEFAULT_BINS, SERVICE_CODE, checkPin, expiryYYMM, maskPan, newCardToken, type KeyProvider } from '../crypto/index.ts';
 import { DomainError, notFound } from '../lib/errors.ts';
 import { isId, newId } from '../lib/ids.ts';
 import type { ActionContext } from '../lib/context.ts';
@@ -13,7 +13,7 @@ import * as store from './store.ts';
 import { createCardLedgerAccounts, readCardBalances } from './balances.ts';
 import { activationCodeHash, expiryFrom, monthsUntilExpiry, newActivationCode, newUniquePan, sameHash } from './issue.ts';
 import { nextStatus, type CardAction } from './state.ts';
-import type { Card, CardBalances, CardFilter, CardInput, ShipmentStatus, Tier } from './types.ts';
+import type { Brand, Card, CardBalances, CardFilter, CardInput, ShipmentStatus, Tier } from './types.ts';
 import { presentCard } from './present.ts';
 
 export * from './types.ts';
@@ -30,6 +30,8 @@ export const PIN_TRIES_MAX = 3;
 
 export interface CardContext extends ActionContext {
   keys: KeyProvider;
+  /** The configured BIN per brand (TESSERA_BIN_VISA, TESSERA_BIN_MASTERCARD); the crypto defaults otherwise. */
+  bins?: Readonly<Record<Brand, string>>;
 }
 
 export async function getCard(q: Queryable, owner: Owner, id: string, options: { forUpdate?: boolean } = {}): Promise<Card> {
@@ -81,7 +83,7 @@ export async function issueCard(
   }
   const id = newId('card');
   const brand = input.brand ?? 'VISA';
-  const { pan, fingerprint } = stock ?? (await newUniquePan(tx, ctx.keys, brand));
+  const { pan, fingerprint } = stock ?? (await newUniquePan(tx, ctx.keys, (ctx.bins ?? DEFAULT_BINS)[brand]));
   const exp = stock ? { month: stock.expMonth, year: stock.expYear } : expiryFrom(ctx.at);
   const ledgerIds = await createCardLedgerAccounts(tx, owner, id, account.currency, ctx.at);
   const physical = input.type === 'physical';

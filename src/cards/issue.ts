@@ -1,8 +1,7 @@
 import crypto from 'node:crypto';
 import type { Queryable } from '../db/index.ts';
-import { DEFAULT_BINS, generatePan, type KeyProvider } from '../crypto/index.ts';
+import { generatePan, type KeyProvider } from '../crypto/index.ts';
 import { DomainError } from '../lib/errors.ts';
-import type { Brand } from './types.ts';
 
 /** Why 3 years: the usual validity of a payment card (SPEC §5). */
 export const CARD_VALIDITY_MONTHS = 36;
@@ -22,9 +21,9 @@ export function monthsUntilExpiry(expYear: number, expMonth: number, now: Date):
 }
 
 /** A new PAN in the brand's BIN whose fingerprint is not yet used by any card or stock. */
-export async function newUniquePan(q: Queryable, keys: KeyProvider, brand: Brand): Promise<{ pan: string; fingerprint: string }> {
+export async function newUniquePan(q: Queryable, keys: KeyProvider, bin: string): Promise<{ pan: string; fingerprint: string }> {
   for (let i = 0; i < PAN_ATTEMPTS_MAX; i++) {
-    const pan = generatePan(DEFAULT_BINS[brand]);
+    const pan = generatePan(bin);
     const fingerprint = await keys.fingerprint(pan);
     const { rows } = await q.query(
       'SELECT 1 FROM cards WHERE pan_fingerprint = $1 UNION ALL SELECT 1 FROM card_stock WHERE pan_fingerprint = $1', [fingerprint]);

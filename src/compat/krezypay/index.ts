@@ -141,7 +141,7 @@ export async function krezypay(app: FastifyInstance): Promise<void> {
     const currency = b.currency ?? 'USD';
     const existing = (await listCustomerAccounts(tx, owner(request), b.customer_id)).find((a) => a.currency === currency);
     const account = existing ?? (await createAccount(tx, owner(request), b.customer_id, currency, ctx));
-    const card = await createCard(tx, owner(request), account.id, { type: b.type ?? 'virtual', brand: b.brand, tier: b.tier, nickname: b.nickname, shipping_address: b.shipping_address }, { ...ctx, keys });
+    const card = await createCard(tx, owner(request), account.id, { type: b.type ?? 'virtual', brand: b.brand, tier: b.tier, nickname: b.nickname, shipping_address: b.shipping_address }, { ...ctx, keys, bins: app.deps.config.cardBins });
     return { status: 200, body: { status: 'success', message: 'Card created.', card_id: card.id, card_status: KREZYPAY_STATUS[card.status], last4: card.last4, exp: expMMYY(card) } };
   }));
 

@@ -25,7 +25,7 @@ const cardId = (request: FastifyRequest) => (request.params as { cardId: string 
 
 export function cardRoutes(app: FastifyInstance): void {
   const { db, keys, clock } = app.deps;
-  const ctx = (request: FastifyRequest) => ({ ...actionContext(request, clock.now()), keys });
+  const ctx = (request: FastifyRequest) => ({ ...actionContext(request, clock.now()), keys, bins: app.deps.config.cardBins });
 
   app.post('/v1/accounts/:accountId/cards', {
     schema: {
