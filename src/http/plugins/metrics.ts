@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /** Request counts and latencies by route template (never the raw URL: ids would explode cardinality). */
 export function registerMetrics(app: FastifyInstance): Registry {
@@ -13,6 +13,20 @@ export function registerMetrics(app: FastifyInstance): Registry {
     name: 'tessera_http_request_duration_seconds', help: 'HTTP request latency by method and route.',
     labelNames: ['method', 'route'] as const, registers: [registry],
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+  });
+  // Group commit (SPEC §11): items ÷ batches is how many authorizations share one database transaction.
+  const { batcher } = app.authorizations;
+  new Gauge({
+    name: 'tessera_authorization_batches_committed', help: 'Authorization batches committed since start (one database transaction each).',
+    registers: [registry], collect() { this.set(batcher.stats.batches); },
+  });
+  new Gauge({
+    name: 'tessera_authorization_batch_items_committed', help: 'Authorizations committed in those batches since start.',
+    registers: [registry], collect() { this.set(batcher.stats.items); },
+  });
+  new Gauge({
+    name: 'tessera_authorization_batch_pending', help: 'Authorizations waiting for a batch or in the running one.',
+    registers: [registry], collect() { this.set(batcher.stats.pending); },
   });
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unmatched';
