@@ -32,6 +32,8 @@ async function main(): Promise<void> {
     try {
       jobs.stop();
       await app.close();
+      // Requests already answered may have left authorizations committing in the batcher.
+      await app.authorizations.batcher.idle();
       await runtime.close();
       process.exit(0);
     } catch (err) {

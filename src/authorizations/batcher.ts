@@ -28,6 +28,7 @@ export class AuthorizationBatcher {
   #batches = 0;
   #items = 0;
   #inBatch = 0;
+  #idle: (() => void)[] = [];
 
   constructor(private readonly db: Db, private readonly maxBatch = AUTHORIZATION_BATCH_MAX) {}
 
@@ -41,6 +42,12 @@ export class AuthorizationBatcher {
   /** Batches committed and items in them, and items not answered yet (waiting or in the running batch), for metrics and tests. */
   get stats() {
     return { batches: this.#batches, items: this.#items, pending: this.#queue.length + this.#inBatch };
+  }
+
+  /** Resolves once nothing is queued or committing: shutdown waits for this before closing the database. */
+  idle(): Promise<void> {
+    if (!this.#running && this.#queue.length === 0) return Promise.resolve();
+    return new Promise((resolve) => this.#idle.push(resolve));
   }
 
   async #drain(): Promise<void> {
@@ -61,6 +68,7 @@ export class AuthorizationBatcher {
     } finally {
       this.#inBatch = 0;
       this.#running = false;
+      for (const resolve of this.#idle.splice(0)) resolve();
     }
   }
 }

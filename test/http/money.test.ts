@@ -236,6 +236,23 @@ describe('authorization lifecycle', () => {
   });
 });
 
+describe('group commit', () => {
+  it('decides concurrent authorizations together: fewer batches than requests, each answered after its commit', async () => {
+    const card = await fundedCard(100_000);
+    const before = t.app.authorizations.batcher.stats;
+    const results = await Promise.all(Array.from({ length: 12 }, () => authorize(card.id, 100)));
+    await t.app.authorizations.batcher.idle();
+    const after = t.app.authorizations.batcher.stats;
+    expect(results.every((r) => r.status === 'approved')).toBe(true);
+    expect(after.items - before.items).toBe(12);
+    // PGlite is one connection: requests' own queries interleave with batches, so grouping shows on PostgreSQL.
+    if (onPostgres) expect(after.batches - before.batches).toBeLessThan(12);
+    expect(after.pending).toBe(0);
+    expect((await balance(card.id)).pending_holds).toBe(12 * 201);
+    await ledgerClean();
+  });
+});
+
 describe('real-time decisions', () => {
   it('asks the merchant endpoint (Standard Webhooks and RFC 9421 signed), applies its answer, and falls back on timeout', async () => {
     const http = await import('node:http');
