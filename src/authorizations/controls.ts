@@ -42,11 +42,12 @@ export async function getControls(q: Queryable, ownerType: 'card' | 'customer', 
   return rows[0]?.controls ?? {};
 }
 
-/** Controls of many cards and customers with one query. */
-export async function loadControls(q: Queryable, cardIds: readonly string[], customerIds: readonly string[]) {
+/** Controls of the given cards and of their customers, in one query (the batch does not know the customers yet). */
+export async function loadControlsForCards(q: Queryable, cardIds: readonly string[]) {
   const { rows } = await q.query<{ owner_type: 'card' | 'customer'; owner_id: string; controls: SpendingControls }>(
     `SELECT owner_type, owner_id, controls FROM spending_controls
-     WHERE (owner_type = 'card' AND owner_id = ANY($1)) OR (owner_type = 'customer' AND owner_id = ANY($2))`, [cardIds, customerIds]);
+     WHERE (owner_type = 'card' AND owner_id = ANY($1))
+        OR (owner_type = 'customer' AND owner_id IN (SELECT customer_id FROM cards WHERE id = ANY($1)))`, [cardIds]);
   const card = new Map<string, SpendingControls>();
   const customer = new Map<string, SpendingControls>();
   for (const r of rows) (r.owner_type === 'card' ? card : customer).set(r.owner_id, r.controls);

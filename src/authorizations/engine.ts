@@ -3,13 +3,13 @@ import { assert } from '../lib/assert.ts';
 import { newId } from '../lib/ids.ts';
 import { convert } from '../lib/money.ts';
 import { appendEvents } from '../events/index.ts';
-import { balance, createTransfers, lookupAccounts, type TransferInput } from '../ledger/index.ts';
+import { balanceOf, createTransfers, type TransferInput } from '../ledger/index.ts';
 import { merchantAccountId } from '../accounts/index.ts';
-import { moneySettings } from '../fees/index.ts';
+import type { FeeSchedule, MoneySettings } from '../fees/index.ts';
 import { chainFailure, linked } from '../funding/index.ts';
-import { recordTransactions } from '../transactions/index.ts';
+import { createdEvent, insertTransactions } from '../transactions/index.ts';
 import type { CardStatus } from '../cards/index.ts';
-import { addSpend, loadControls, spendTotals } from './controls.ts';
+import { addSpend, loadControlsForCards, spendTotals } from './controls.ts';
 import { decide } from './decide.ts';
 import { insertAuthorizations, presentAuthorization, type Authorization } from './store.ts';
 import { DECLINE_CODES, EMPTY_TOTALS, type AuthorizationRequest, type Decision, type RealtimeVerdict, type Snapshot } from './types.ts';
@@ -29,6 +29,28 @@ type CardRow = {
   id: string; merchant_id: string; mode: string; customer_id: string; status: CardStatus; exp_year: number; exp_month: number;
   currency: string; available_account_id: string; reserve_account_id: string; authorization_mode: 'direct' | 'reserve' | null;
 };
+
+/** Merchants' money settings, the ledgers and the FX rates, in one round trip. */
+async function batchReferenceData(tx: Tx, merchantIds: string[]) {
+  const { rows } = await tx.query<{
+    settings: { id: string; fee_schedule: FeeSchedule; authorization_mode: 'direct' | 'reserve'; clearing_tolerance_bps: number }[] | null;
+    ledgers: { currency: string; ledger: number; scale: number }[];
+    rates: { k: string; rate: string }[] | null;
+  }>(
+    `SELECT (SELECT json_agg(json_build_object('id', id, 'fee_schedule', fee_schedule, 'authorization_mode', authorization_mode,
+                                               'clearing_tolerance_bps', clearing_tolerance_bps))
+             FROM merchants WHERE id = ANY($1)) AS settings,
+            (SELECT json_agg(json_build_object('currency', currency, 'ledger', ledger, 'scale', scale)) FROM ledgers) AS ledgers,
+            (SELECT json_agg(json_build_object('k', from_currency || '>' || to_currency, 'rate', rate::text)) FROM fx_rates) AS rates`,
+    [merchantIds]);
+  const r = rows[0]!;
+  const settings = new Map<string, MoneySettings>((r.settings ?? []).map((m) => [m.id, {
+    feeSchedule: m.fee_schedule, authorizationMode: m.authorization_mode, clearingToleranceBps: m.clearing_tolerance_bps,
+  }]));
+  const ledgers = new Map(r.ledgers.map((l) => [l.currency, l]));
+  const rates = new Map((r.rates ?? []).map((x) => [x.k, x.rate.includes('.') ? x.rate.replace(/0+$/, '').replace(/\.$/, '') : x.rate]));
+  return { settings, ledgers, rates };
+}
 
 export const holdIds = (authId: string, seq: number) => ({ amount: `${authId}:h${seq}`, fee: `${authId}:f${seq}` });
 
@@ -56,20 +78,26 @@ export function holdTransfers(a: { id: string; ledger: number; sourceAccount: st
  */
 export async function authorizeBatch(tx: Tx, items: readonly PreparedAuthorization[]) {
   const cardIds = [...new Set(items.map((i) => i.request.cardId))].sort();
-  const peek = await tx.query<{ customer_id: string }>('SELECT DISTINCT customer_id FROM cards WHERE id = ANY($1)', [cardIds]);
-  const controls = await loadControls(tx, cardIds, peek.rows.map((r) => r.customer_id));
+  const controls = await loadControlsForCards(tx, cardIds);
   const customerIds = [...controls.customer.keys()].sort();
   if (customerIds.length > 0) await tx.query('SELECT 1 FROM customers WHERE id = ANY($1) ORDER BY id FOR UPDATE', [customerIds]);
-  const cardRows = await tx.query<CardRow>(
-    `SELECT id, merchant_id, mode, customer_id, status, exp_year, exp_month, currency, available_account_id, reserve_account_id, authorization_mode
-     FROM cards WHERE id = ANY($1) ORDER BY id FOR UPDATE`, [cardIds]);
+  // The cards, locked in id order, with the counters of both their ledger accounts (one round trip).
+  const cardRows = await tx.query<CardRow & {
+    av_dp: bigint; av_dpo: bigint; av_cp: bigint; av_cpo: bigint; rs_dp: bigint; rs_dpo: bigint; rs_cp: bigint; rs_cpo: bigint;
+  }>(
+    `SELECT c.id, c.merchant_id, c.mode, c.customer_id, c.status, c.exp_year, c.exp_month, c.currency, c.available_account_id,
+            c.reserve_account_id, c.authorization_mode,
+            av.debits_pending AS av_dp, av.debits_posted AS av_dpo, av.credits_pending AS av_cp, av.credits_posted AS av_cpo,
+            rs.debits_pending AS rs_dp, rs.debits_posted AS rs_dpo, rs.credits_pending AS rs_cp, rs.credits_posted AS rs_cpo
+     FROM cards c JOIN ledger_accounts av ON av.id = c.available_account_id JOIN ledger_accounts rs ON rs.id = c.reserve_account_id
+     WHERE c.id = ANY($1) ORDER BY c.id FOR UPDATE OF c`, [cardIds]);
   const cards = new Map(cardRows.rows.map((c) => [c.id, c]));
-  const accounts = await lookupAccounts(tx, cardRows.rows.flatMap((c) => [c.available_account_id, c.reserve_account_id]));
-  const funds = new Map(accounts.map((a) => [a.id, balance(a).available]));
-  const settings = await moneySettings(tx, [...new Set(items.map((i) => i.owner.merchantId))]);
-  const ledgers = new Map((await tx.query<{ currency: string; ledger: number; scale: number }>('SELECT currency, ledger, scale FROM ledgers')).rows.map((l) => [l.currency, l]));
-  const rates = new Map((await tx.query<{ k: string; rate: string }>("SELECT from_currency || '>' || to_currency AS k, rate::text AS rate FROM fx_rates")).rows
-    .map((r) => [r.k, r.rate.includes('.') ? r.rate.replace(/0+$/, '').replace(/\.$/, '') : r.rate]));
+  // Card accounts are credit-normal and debit-limited: spendable = credits posted − debits posted − debits pending.
+  const funds = new Map(cardRows.rows.flatMap((c) => [
+    [c.available_account_id, balanceOf({ debitsPending: c.av_dp, debitsPosted: c.av_dpo, creditsPending: c.av_cp, creditsPosted: c.av_cpo }, 'credit').available],
+    [c.reserve_account_id, balanceOf({ debitsPending: c.rs_dp, debitsPosted: c.rs_dpo, creditsPending: c.rs_cp, creditsPosted: c.rs_cpo }, 'credit').available],
+  ] as [string, bigint][]));
+  const { settings, ledgers, rates } = await batchReferenceData(tx, [...new Set(items.map((i) => i.owner.merchantId))]);
   const now = items[0]?.now ?? new Date();
   const cardSpend = await spendTotals(tx, 'card', [...controls.card.keys()], now);
   const customerSpend = await spendTotals(tx, 'customer', customerIds, now);
@@ -132,15 +160,19 @@ export async function authorizeBatch(tx: Tx, items: readonly PreparedAuthorizati
   });
 
   await insertAuthorizations(tx, auths);
-  await recordTransactions(tx, auths.map((a) => ({
+  const transactions = await insertTransactions(tx, auths.map((a) => ({
     merchantId: a.merchantId, mode: a.mode, cardId: a.cardId, type: 'authorization' as const, status: a.status === 'pending' ? 'pending' as const : 'declined' as const,
     amount: a.approvedAmount || a.requestedAmount, currency: a.currency, merchantAmount: a.merchantAmount, merchantCurrency: a.merchantCurrency,
     fee: a.feeHeld, merchant: a.merchant, responseCode: a.responseCode, declineReason: a.declineReason, authorizationId: a.id,
   })), now);
   const presented = auths.map(presentAuthorization);
-  await appendEvents(tx, auths.map((a, i) => ({
-    merchantId: a.merchantId, mode: a.mode, type: a.status === 'pending' ? 'authorization.approved' as const : 'authorization.declined' as const,
-    object: presented[i]!, at: a.createdAt,
-  })));
+  // One statement for every event of the batch: each authorization's and its transaction's.
+  await appendEvents(tx, [
+    ...auths.map((a, i) => ({
+      merchantId: a.merchantId, mode: a.mode, type: a.status === 'pending' ? 'authorization.approved' as const : 'authorization.declined' as const,
+      object: presented[i]!, at: a.createdAt,
+    })),
+    ...transactions.map(createdEvent),
+  ]);
   return presented;
 }

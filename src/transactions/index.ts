@@ -85,6 +85,17 @@ function values(t: TransactionInput, id: string, at: Date): unknown[] {
  * `transaction.created` events, in the caller's transaction.
  */
 export async function recordTransactions(tx: Tx, items: readonly TransactionInput[], at: Date): Promise<Transaction[]> {
+  const recorded = await insertTransactions(tx, items, at);
+  await appendEvents(tx, recorded.map(createdEvent));
+  return recorded;
+}
+
+/** The `transaction.created` event of a recorded transaction (for callers that batch their events). */
+export const createdEvent = (t: Transaction) =>
+  ({ merchantId: t.merchantId, mode: t.mode, type: 'transaction.created' as const, object: presentTransaction(t), at: t.createdAt });
+
+/** Insert without events: the caller appends `createdEvent` of each with its own events, in one statement. */
+export async function insertTransactions(tx: Tx, items: readonly TransactionInput[], at: Date): Promise<Transaction[]> {
   if (items.length === 0) return [];
   const params: unknown[] = [];
   const tuples = items.map((t) => {
@@ -94,9 +105,7 @@ export async function recordTransactions(tx: Tx, items: readonly TransactionInpu
     return `(${v.map((_, i) => `$${base + i + 1}`).join(', ')})`;
   });
   const { rows } = await tx.query<Row>(`INSERT INTO transactions (${COLS.join(', ')}) VALUES ${tuples.join(', ')} RETURNING *`, params);
-  const recorded = rows.map(toTransaction);
-  await appendEvents(tx, recorded.map((t) => ({ merchantId: t.merchantId, mode: t.mode, type: 'transaction.created' as const, object: presentTransaction(t), at })));
-  return recorded;
+  return rows.map(toTransaction);
 }
 
 export async function recordTransaction(tx: Tx, item: TransactionInput, at: Date): Promise<Transaction> {
