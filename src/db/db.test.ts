@@ -14,6 +14,14 @@ describe('Db', () => {
     expect(rows[0]).toEqual({ a: 9007199254740993n, b: [1n, -2n], c: null });
   });
 
+  it('keeps answering correctly after an SQL error, in and out of transactions', async () => {
+    await expect(t.db.query('SELECT 1/0')).rejects.toMatchObject({ code: '22012' });
+    expect((await t.db.query('SELECT 1 AS ok')).rows).toEqual([{ ok: 1 }]);
+    await expect(t.db.transaction((tx) => tx.query('SELECT 1/0'))).rejects.toMatchObject({ code: '22012' });
+    expect((await t.db.query('SELECT 2 AS ok')).rows).toEqual([{ ok: 2 }]);
+    expect((await t.db.query("SELECT '\\x6869'::bytea AS b, '2020-01-02'::date AS d")).rows[0]).toEqual({ b: Buffer.from('hi'), d: '2020-01-02' });
+  });
+
   it('commits on success and rolls back on error', async () => {
     await t.db.query('CREATE TABLE tx_test (v int)');
     await t.db.transaction((tx) => tx.query('INSERT INTO tx_test VALUES (1)'));

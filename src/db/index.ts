@@ -111,15 +111,75 @@ export function openPostgres(url: string, poolSize = POOL_SIZE_MAX): Db {
 }
 
 /**
- * PGlite is one connection: the pool has exactly one client, so a query made
- * outside an open transaction waits for it to finish instead of interleaving.
+ * PGlite through its own query API. (Its node-postgres adapter, 0.5, leaves
+ * the connection out of step after any SQL error: the next queries fail or,
+ * worse, answer with another statement's rows.) PGlite is one connection: a
+ * query made outside an open transaction waits for it to finish. The adapter
+ * serves only tools that need a node-postgres client (migrations).
  */
-export function openPglite(pglite: PGlite, owned: boolean): Db {
-  const pool = new pg.Pool({ ...createPgConfig(pglite), max: 1, types: typeParsers });
-  return new PoolDb('pglite', pool, async () => {
-    if (owned) await pglite.close();
-  });
+class PgliteDb implements Db {
+  readonly kind = 'pglite' as const;
+  #adapter: pg.Pool | null = null;
+
+  constructor(private readonly pglite: PGlite, private readonly owned: boolean) {}
+
+  query<R extends Row = Row>(sql: string, params?: readonly unknown[]): Promise<pg.QueryResult<R>> {
+    return run<R>(this.pglite, sql, params);
+  }
+
+  async transaction<T>(fn: (tx: Tx) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
+    // One connection: nothing concurrent can conflict, so isolation levels do not apply; the retry
+    // contract of Db.transaction is kept for errors that carry a retryable code all the same.
+    const attempts = Math.min(options.attempts ?? TRANSACTION_ATTEMPTS_MAX, TRANSACTION_ATTEMPTS_MAX);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.pglite.transaction((t) => fn({ query: (sql, params) => run(t, sql, params) }));
+      } catch (err) {
+        if (attempt < attempts && isRetryable(err)) continue;
+        throw err;
+      }
+    }
+  }
+
+  async withClient<T>(fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    this.#adapter ??= new pg.Pool({ ...createPgConfig(this.pglite), max: 1, types: typeParsers });
+    const client = await this.#adapter.connect();
+    try {
+      return await fn(client);
+    } finally {
+      client.release();
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.#adapter?.end();
+    if (this.owned) await this.pglite.close();
+  }
 }
+
+type PgliteQueryable = Pick<PGlite, 'query' | 'exec'>;
+
+async function run<R extends Row>(q: PgliteQueryable, sql: string, params?: readonly unknown[]): Promise<pg.QueryResult<R>> {
+  // Several statements without parameters (scripts, test resets) go through the simple protocol, as node-postgres does.
+  const r = (!params || params.length === 0) && sql.includes(';')
+    ? (await q.exec(sql, { parsers: PGLITE_PARSERS })).at(-1) as unknown as { rows: R[]; affectedRows?: number }
+    : await q.query<R>(sql, params as unknown[] | undefined, { parsers: PGLITE_PARSERS });
+  return { rows: r.rows, rowCount: r.affectedRows || r.rows.length, command: '', oid: 0, fields: [] } as unknown as pg.QueryResult<R>;
+}
+
+export function openPglite(pglite: PGlite, owned: boolean): Db {
+  return new PgliteDb(pglite, owned);
+}
+
+/** Type parsers for PGlite, the same choices as node-postgres's (src/db/types.ts): int8 as bigint, dates as text, bytea as Buffer. */
+export const PGLITE_PARSERS = {
+  20: (v: string) => BigInt(v),
+  // int8[]: a flat array literal of integers and NULLs, e.g. {1,-2,NULL}.
+  1016: (v: string) => (v === '{}' ? [] : v.slice(1, -1).split(',').map((x) => (x === 'NULL' ? null : BigInt(x)))),
+  1082: (v: string) => v,
+  1700: (v: string) => v,
+  17: (v: string) => Buffer.from(v.startsWith('\\x') ? v.slice(2) : v, 'hex'),
+};
 
 export async function openPgliteDir(dataDir: string): Promise<Db> {
   const dir = path.join(dataDir, 'pgdata');
