@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import rateLimit from '@fastify/rate-limit';
 import { TypeBoxValidatorCompiler, registerAjvFormats } from '@fastify/type-provider-typebox';
@@ -99,16 +100,21 @@ export async function buildApp(deps: AppDeps, options: BuildOptions = {}): Promi
   });
 
   registerErrorHandling(app);
-  registerAuth(app);
+  // Before authentication, so that failed attempts (each audited) are limited too: per presented
+  // credential (a hash of it, never the secret), or per address when there is none.
   await app.register(rateLimit, {
     global: true,
-    hook: 'preHandler',
+    hook: 'onRequest',
     max: deps.config.rateLimitMax,
     timeWindow: deps.config.rateLimitWindowMs,
-    keyGenerator: (request) => request.principal?.keyId ?? (request.operator ? 'operator' : `ip:${request.ip}`),
+    keyGenerator: (request) => {
+      const credential = request.headers.authorization;
+      return credential ? `cred:${crypto.createHash('sha256').update(credential).digest('base64url')}` : `ip:${request.ip}`;
+    },
     errorResponseBuilder: (_request, context) =>
       Object.assign(new DomainError('rate_limited', `Too many requests; retry in ${Math.ceil(context.ttl / 1000)} seconds.`), { statusCode: 429 }),
   });
+  registerAuth(app);
   registerIdempotency(app);
   registerSignatures(app);
   const metrics = registerMetrics(app);

@@ -75,27 +75,34 @@ async function auditFailure(app: FastifyInstance, request: FastifyRequest, err: 
 export function registerAuth(app: FastifyInstance): void {
   app.decorateRequest('principal', null);
   app.decorateRequest('operator', false);
-  app.addHook('onRequest', async (request) => {
-    if (request.is404) return;
-    const mode = routeAuth(request);
-    if (mode === 'public') return;
-    try {
-      if (mode === 'admin') {
-        checkAdmin(app, request);
-        request.operator = true;
-        return;
-      }
-      const principal = await resolvePrincipal(app, request);
-      const scope = requiredScope(request);
-      if (!principal.scopes.includes(scope)) {
-        throw new DomainError('insufficient_scope', `This API key lacks the \`${scope}\` scope that this request needs.`);
-      }
-      request.principal = principal;
-    } catch (err) {
-      if (err instanceof DomainError && err.code !== 'admin_disabled') await auditFailure(app, request, err);
-      throw err;
-    }
+  // preParsing: after the rate limiter (a route-level onRequest hook, so that failed attempts are
+  // limited too) and before the body is read.
+  app.addHook('preParsing', async (request, _reply, payload) => {
+    await authenticateRequest(app, request);
+    return payload;
   });
+}
+
+async function authenticateRequest(app: FastifyInstance, request: FastifyRequest): Promise<void> {
+  if (request.is404) return;
+  const mode = routeAuth(request);
+  if (mode === 'public') return;
+  try {
+    if (mode === 'admin') {
+      checkAdmin(app, request);
+      request.operator = true;
+      return;
+    }
+    const principal = await resolvePrincipal(app, request);
+    const scope = requiredScope(request);
+    if (!principal.scopes.includes(scope)) {
+      throw new DomainError('insufficient_scope', `This API key lacks the \`${scope}\` scope that this request needs.`);
+    }
+    request.principal = principal;
+  } catch (err) {
+    if (err instanceof DomainError && err.code !== 'admin_disabled') await auditFailure(app, request, err);
+    throw err;
+  }
 }
 
 /** The caller of a merchant route; routes with auth 'merchant' always have one. */
