@@ -17,6 +17,24 @@ export interface MutationResult<T> {
   body: T;
 }
 
+export interface MutationOptions {
+  /**
+   * The response carries a secret shown only once (an API key, a signing
+   * secret). A retry after a lost response must still get it, so it is stored
+   * for replays as other responses are, but sealed by the key provider: never
+   * in clear in the table, its backups or a pg_dump.
+   */
+  secret?: boolean;
+}
+
+/**
+ * The shapes of the secrets Tessera hands out (API keys, Standard Webhooks
+ * secrets). A route that returns one declares it with `{ secret: true }`; this
+ * is the net for one that forgot: a stored response that matches is sealed too.
+ * The full shapes, not bare prefixes, so an API key's display prefix does not match.
+ */
+const SECRET_SHAPED = /sk_(?:sandbox|live)_[A-Za-z0-9_-]{43}|whsec_[A-Za-z0-9+/]{32,}/;
+
 function keyOf(request: FastifyRequest): string | null {
   const raw = request.headers['idempotency-key'];
   if (raw === undefined) return null;
@@ -40,18 +58,32 @@ class Replay {
   constructor(readonly status: number, readonly body: unknown) {}
 }
 
+type StoredRow = {
+  fingerprint: Buffer;
+  status_code: number;
+  body: unknown;
+  body_sealed: Buffer | null;
+  created_at: Date;
+};
+
+/** Associated data of a sealed response: it opens only for the row (and status) it was stored with. */
+const sealAad = (scope: string, method: string, path: string, key: string, status: number) =>
+  `idempotency-response:v1:${canonicalJson([scope, method, path, key, status])}`;
+
 /**
  * Run a mutating route's work in one database transaction together with the
  * claim of its Idempotency-Key: a crash before commit leaves neither the
  * effects nor the key; a retry after commit replays the stored response.
  * A request while the first is still running gets 409; a different request
  * under the same key gets 422. Business errors (4xx raised by the work) are
- * stored too, so a retry sees the same answer; 5xx are not.
+ * stored too, so a retry sees the same answer; 5xx are not. A response that
+ * carries a secret (`options.secret`) is stored sealed. Card-data reveals do
+ * not come through here at all: they are never stored, sealed or not.
  */
 export async function mutation<T>(
-  request: FastifyRequest, reply: FastifyReply, work: (tx: Tx) => Promise<MutationResult<T>>,
+  request: FastifyRequest, reply: FastifyReply, work: (tx: Tx) => Promise<MutationResult<T>>, options: MutationOptions = {},
 ): Promise<T | unknown> {
-  const { db, clock } = request.server.deps;
+  const { db, clock, keys } = request.server.deps;
   const key = keyOf(request);
   if (key === null) {
     const result = await db.transaction(work);
@@ -71,8 +103,9 @@ export async function mutation<T>(
     if (!locked.rows[0]?.ok) {
       throw new DomainError('idempotency_key_in_flight', 'A request with this Idempotency-Key is still being processed; retry later.', 'Idempotency-Key');
     }
-    const { rows } = await tx.query<{ fingerprint: Buffer; status_code: number; body: unknown; created_at: Date }>(
-      'SELECT fingerprint, status_code, body, created_at FROM idempotency_keys WHERE scope = $1 AND method = $2 AND path = $3 AND key = $4',
+    const { rows } = await tx.query<StoredRow>(
+      `SELECT fingerprint, status_code, body, body_sealed, created_at FROM idempotency_keys
+       WHERE scope = $1 AND method = $2 AND path = $3 AND key = $4`,
       [scope, method, path, key]);
     const prior = rows[0];
     if (!prior) return null;
@@ -83,14 +116,25 @@ export async function mutation<T>(
     if (!prior.fingerprint.equals(print)) {
       throw new DomainError('idempotency_key_reused', 'This Idempotency-Key was used with a different request; use a new key.', 'Idempotency-Key');
     }
-    return new Replay(prior.status_code, prior.body);
+    if (prior.body_sealed === null) return new Replay(prior.status_code, prior.body);
+    const opened = await keys.open(prior.body_sealed, sealAad(scope, method, path, key, prior.status_code));
+    return new Replay(prior.status_code, JSON.parse(opened.toString('utf8')));
   };
 
-  const store = (tx: Tx, status: number, body: unknown) =>
-    tx.query(
-      `INSERT INTO idempotency_keys (scope, method, path, key, fingerprint, status_code, body, created_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING`,
-      [scope, method, path, key, print, status, JSON.stringify(body ?? null), now]);
+  const store = async (tx: Tx, status: number, body: unknown) => {
+    const text = JSON.stringify(body ?? null);
+    const secretShaped = SECRET_SHAPED.test(text);
+    if (secretShaped && !options.secret) {
+      request.log.warn('a response with a secret-shaped value from a route not declared { secret: true } was stored sealed');
+    }
+    const sealed = options.secret || secretShaped
+      ? await keys.seal(Buffer.from(text, 'utf8'), sealAad(scope, method, path, key, status))
+      : null;
+    await tx.query(
+      `INSERT INTO idempotency_keys (scope, method, path, key, fingerprint, status_code, body, body_sealed, created_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING`,
+      [scope, method, path, key, print, status, sealed ? null : text, sealed, now]);
+  };
 
   let outcome: Replay | MutationResult<T>;
   try {

@@ -90,7 +90,7 @@ export function moneySettingsRoutes(app: FastifyInstance): void {
     const { endpoint, created } = await setDecisionEndpoint(tx, keys, owner, { url: body.url, fallback: body.fallback, timeoutMs: body.timeout_ms ?? DECISION_TIMEOUT_MS_DEFAULT }, clock.now());
     app.authorizations.forgetEndpoint(owner.merchantId, owner.mode);
     return { status: 200, body: { object: 'authorization_endpoint' as const, url: endpoint.url, fallback: endpoint.fallback, timeout_ms: endpoint.timeoutMs, ...(created ? { secret: endpoint.secret } : {}) } };
-    });
+    }, { secret: true });
   });
   app.get('/v1/authorization_endpoint', {
     schema: { tags: ['Real-time decisions'], security: [{ apiKey: [] }], summary: 'The real-time decision endpoint', description: 'Without its secret.', response: { 200: EndpointSchema, ...errorResponses(403, 404) } },

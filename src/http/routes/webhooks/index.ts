@@ -37,7 +37,7 @@ export function webhookEndpointRoutes(app: FastifyInstance): void {
     return mutation(request, reply, async (tx) => {
       const { endpoint, secret } = await createEndpoint(tx, app.deps.keys, ownerOf(request), input, ctx(request));
       return { status: 201, body: { ...presentEndpoint(endpoint), secret } };
-    });
+    }, { secret: true });
   });
 
   app.get('/v1/webhook_endpoints', {
@@ -95,7 +95,7 @@ export function webhookEndpointRoutes(app: FastifyInstance): void {
     mutation(request, reply, async (tx) => {
       const { endpoint, secret } = await rotateSecret(tx, app.deps.keys, ownerOf(request), (request.params as { id: string }).id, ctx(request));
       return { status: 200, body: { ...presentEndpoint(endpoint), secret } };
-    }));
+    }, { secret: true }));
 
   app.get('/v1/webhook_endpoints/:id/deliveries', {
     schema: {

@@ -24,5 +24,5 @@ export function createMerchantRoute(app: FastifyInstance): void {
       const { name } = request.body as { name: string };
       const { merchant, sandboxKey } = await createMerchant(tx, name.trim(), actionContext(request, app.deps.clock.now()));
       return { status: 201, body: { ...presentMerchant(merchant), sandbox_api_key: sandboxKey.secret } };
-    }));
+    }, { secret: true }));
 }

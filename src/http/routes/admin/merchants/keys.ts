@@ -26,7 +26,7 @@ export function merchantKeyRoutes(app: FastifyInstance): void {
       const body = request.body as { mode: Mode; scopes?: Scope[] };
       const issued = await createApiKey(tx, id, body.mode, body.scopes, actionContext(request, app.deps.clock.now()));
       return { status: 201, body: { ...presentKey(issued.key), api_key: issued.secret } };
-    }));
+    }, { secret: true }));
 
   app.get('/admin/v1/merchants/:id/keys', {
     ...adminRoute,
