@@ -153,13 +153,16 @@ describe('physical cards', () => {
   it('assigns imported stock cards to KYC-passed customers only', async () => {
     const { generatePan } = await import('../../src/crypto/index.ts');
     const numbers = [generatePan('493724'), generatePan('493724')];
-    const bad = await t.app.inject({ method: 'POST', url: '/admin/v1/card_stock', headers: adminHeaders, payload: { cards: [
+    const bad = await t.app.inject({ method: 'POST', url: '/admin/v1/card_stock', headers: adminHeaders, payload: { merchant_id: m.id, mode: 'sandbox', cards: [
       { card_number: numbers[0], brand: 'VISA', exp_month: 7, exp_year: 2029, currency: 'USD' },
       { card_number: '4111111111111112', brand: 'VISA', exp_month: 7, exp_year: 2029, currency: 'USD' },
     ] } });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().error.param).toBe('cards.1.card_number');
-    const imported = await t.app.inject({ method: 'POST', url: '/admin/v1/card_stock', headers: adminHeaders, payload: { cards: numbers.map((n) => ({ card_number: n, brand: 'VISA', exp_month: 7, exp_year: 2029, currency: 'USD' })) } });
+    const stock = numbers.map((n) => ({ card_number: n, brand: 'VISA', exp_month: 7, exp_year: 2029, currency: 'USD' }));
+    const imported = await t.app.inject({
+      method: 'POST', url: '/admin/v1/card_stock', headers: adminHeaders, payload: { merchant_id: m.id, mode: 'sandbox', cards: stock },
+    });
     expect(imported.json()).toEqual({ object: 'card_stock_import', imported: 2 });
     const noKyc = await customerWithAccount(t.app, m.key);
     const refused = await send('POST', '/v1/cards/assign', { account_id: noKyc.accountId, card_number: numbers[0], auto_activate: true });

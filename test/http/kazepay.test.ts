@@ -90,10 +90,12 @@ const kycExample = (overrides: Record<string, unknown> = {}) => ({
   ...overrides,
 });
 
-async function importStock(): Promise<string> {
+/** One stock card imported for the merchant (sandbox unless told). */
+async function importStock(m: { id: string }, mode: 'sandbox' | 'live' = 'sandbox'): Promise<string> {
   const number = generatePan('493724');
   secrets.add(number);
-  const res = await t.app.inject({ method: 'POST', url: '/admin/v1/card_stock', headers: adminHeaders, payload: { cards: [{ card_number: number, brand: 'VISA', exp_month: 7, exp_year: 2029, currency: 'USD' }] } });
+  const payload = { merchant_id: m.id, mode, cards: [{ card_number: number, brand: 'VISA', exp_month: 7, exp_year: 2029, currency: 'USD' }] };
+  const res = await t.app.inject({ method: 'POST', url: '/admin/v1/card_stock', headers: adminHeaders, payload });
   expect(res.statusCode, res.body).toBe(201);
   return number;
 }
@@ -108,15 +110,21 @@ async function wallet(m: Merchant): Promise<number> {
   return (res.json().data as { currency: string; available: number }[]).find((w) => w.currency === 'USD')?.available ?? 0;
 }
 
-/** A KYC-passed customer with an active physical card from stock, through the gateway. */
-async function activeCard(m: Merchant): Promise<{ cardID: string; email: string; number: string }> {
+/** A customer whose KYC passed, through the gateway; returns the email. */
+async function passedCustomer(m: Merchant): Promise<string> {
   const kyc = kycExample();
   expect((await call(m, 'setUcardKyc', kyc)).result.encrypt).toBe('SUCCESS');
   const customer = (await t.app.inject({ url: `/v1/customers?email=${encodeURIComponent(kyc.email)}`, headers: bearer(m.key) })).json().data[0];
   expect((await t.app.inject({ method: 'POST', url: `/v1/simulate/kyc/${customer.id}`, headers: bearer(m.key), payload: { decision: 'PASSED' } })).statusCode).toBe(200);
-  const number = await importStock();
-  const { result } = await call(m, 'ucardAssign', { email: kyc.email, cardNumber: number, autoActive: true });
-  return { cardID: result.cardID as string, email: kyc.email, number };
+  return kyc.email;
+}
+
+/** A KYC-passed customer with an active physical card from stock, through the gateway. */
+async function activeCard(m: Merchant): Promise<{ cardID: string; email: string; number: string }> {
+  const mail = await passedCustomer(m);
+  const number = await importStock(m);
+  const { result } = await call(m, 'ucardAssign', { email: mail, cardNumber: number, autoActive: true });
+  return { cardID: result.cardID as string, email: mail, number };
 }
 
 let a: Merchant;
@@ -198,7 +206,7 @@ describe('the documented flow, every apiCode', () => {
     expect((await call(a, 'queryUcardKycStatus', { email: kyc.email })).result).toEqual({ encrypt: 'SUCCESS', status: 'PASSED' });
 
     // 3. The operator imports stock; ucardAssign without autoActive.
-    const number = await importStock();
+    const number = await importStock(a);
     const assign = await call(a, 'ucardAssign', { email: kyc.email, cardNumber: number, autoActive: false });
     expectSignedHead(assign.head as never, assign.request);
     expectFields(assign.result, { encrypt: /^SUCCESS$/, cardID: CARD_ID });
@@ -326,7 +334,7 @@ describe('the documented flow, every apiCode', () => {
     const { cardID, email: mail } = await activeCard(a);
     expect((await t.app.inject({ url: `/v1/cards/${cardID}`, headers: bearer(a.key) })).json().status).toBe('ACTIVE');
     expect((await call(a, 'ucardActive', { cardID, activationCode: '12345678' })).result).toMatchObject({ encrypt: 'FAILED', code: 'invalid_card_status' });
-    const second = await call(a, 'ucardAssign', { email: mail, cardNumber: await importStock(), autoActive: 'true' });
+    const second = await call(a, 'ucardAssign', { email: mail, cardNumber: await importStock(a), autoActive: 'true' });
     expect(second.result).toMatchObject({ encrypt: 'FAILED', code: 'card_limit_reached' });
 
     const { accountId } = await customerWithAccount(t.app, a.key);
@@ -450,6 +458,25 @@ describe('envelope security', () => {
     const mine = buildRequest(a.creds, 'cardBalance', { cardID });
     expectRefused(await post({ ...mine, head: { ...mine.head, sysId: b.creds.sysId } }));
     expect((await t.app.inject({ url: `/v1/cards/${cardID}`, headers: bearer(a.key) })).json().status).toBe('ACTIVE');
+  });
+
+  it("ucardAssign answers another merchant's stock and the other mode's stock exactly as an unknown number; its own stock assigns", async () => {
+    const mail = await passedCustomer(a);
+    const b = await gatewayMerchant('Stock owner elsewhere');
+    const numbers = { foreign: await importStock(b), live: await importStock(a, 'live'), unknown: generatePan('493724') };
+    const answers = [];
+    for (const [which, cardNumber] of Object.entries(numbers)) {
+      const res = await call(a, 'ucardAssign', { email: mail, cardNumber, autoActive: true });
+      expect(res.result, which).toMatchObject({ encrypt: 'FAILED', code: 'resource_not_found', param: 'cardNumber' });
+      answers.push({ result: res.result, code: res.head.code, detail: res.head.detail });
+    }
+    expect(answers[0]).toEqual(answers[2]);
+    expect(answers[1]).toEqual(answers[2]);
+    const own = await call(a, 'ucardAssign', { email: mail, cardNumber: await importStock(a), autoActive: true });
+    expect(own.result).toMatchObject({ encrypt: 'SUCCESS', cardID: expect.stringMatching(CARD_ID) });
+    // B's number is still B's to assign.
+    const theirs = await call(b, 'ucardAssign', { email: await passedCustomer(b), cardNumber: numbers.foreign, autoActive: true });
+    expect(theirs.result).toMatchObject({ encrypt: 'SUCCESS' });
   });
 
   it('replays a repeated requestNo with the same body without acting twice, and refuses it with another body', async () => {

@@ -3,6 +3,7 @@ import { Type } from '@fastify/type-provider-typebox';
 import { CARD_BRANDS, importCardStock, resetActivation, type StockItem } from '../../../cards/index.ts';
 import { STOCK_IMPORT_MAX } from '../../../cards/stock.ts';
 import { listNotifications } from '../../../notifications/index.ts';
+import type { Mode } from '../../../merchants/index.ts';
 import { PAGE_LIMIT_DEFAULT } from '../../../lib/pagination.ts';
 import { actionContext, ownerOf, requireSandbox } from '../../plugins/auth.ts';
 import { mutation } from '../../plugins/idempotency.ts';
@@ -18,8 +19,10 @@ export function cardAdminRoutes(app: FastifyInstance): void {
     ...admin,
     schema: {
       ...adminSchema, summary: 'Import card stock',
-      description: `Imports up to ${STOCK_IMPORT_MAX} pre-printed physical card numbers. Each is Luhn-checked and encrypted like any PAN; a known number is refused. All-or-nothing: an error names the failing item's index in \`param\`.`,
+      description: `Imports up to ${STOCK_IMPORT_MAX} pre-printed physical card numbers for one merchant and mode: only that merchant, with a key of that mode, can assign them (\`POST /v1/cards/assign\`, KazePay ucardAssign); to anyone else they answer 404 exactly as an unknown number does. Each is Luhn-checked and encrypted like any PAN; a known number is refused, except stock imported before stock had an owner, which this import claims. All-or-nothing: an error names the failing item's index in \`param\`. Audited with the merchant and mode.`,
       body: Type.Object({
+        merchant_id: Type.String({ maxLength: 64, description: 'merchant_…: the only merchant that can assign these cards' }),
+        mode: Type.Union([Type.Literal('sandbox'), Type.Literal('live')], { description: 'the only key mode that can assign these cards' }),
         cards: Type.Array(Type.Object({
           card_number: Type.String({ pattern: '^[0-9]{12,19}$' }),
           brand: Type.Union(CARD_BRANDS.map((b) => Type.Literal(b))),
@@ -28,11 +31,12 @@ export function cardAdminRoutes(app: FastifyInstance): void {
           currency: Type.String({ pattern: '^[A-Z]{3}$' }),
         }, { additionalProperties: false }), { minItems: 1, maxItems: STOCK_IMPORT_MAX }),
       }, { additionalProperties: false }),
-      response: { 201: Type.Object({ object: Type.Literal('card_stock_import'), imported: Type.Integer() }), ...errorResponses(409, 422) },
+      response: { 201: Type.Object({ object: Type.Literal('card_stock_import'), imported: Type.Integer() }), ...errorResponses(404, 409, 422) },
     },
   }, (request, reply) =>
     mutation(request, reply, async (tx) => {
-      const { imported } = await importCardStock(tx, keys, (request.body as { cards: StockItem[] }).cards, actionContext(request, clock.now()));
+      const { merchant_id: merchantId, mode, cards } = request.body as { merchant_id: string; mode: Mode; cards: StockItem[] };
+      const { imported } = await importCardStock(tx, keys, { merchantId, mode }, cards, actionContext(request, clock.now()));
       return { status: 201, body: { object: 'card_stock_import' as const, imported } };
     }));
 

@@ -165,7 +165,7 @@ export function cardRoutes(app: FastifyInstance): void {
   app.post('/v1/cards/assign', {
     schema: {
       tags, security, summary: 'Assign a stock card',
-      description: 'Assigns a pre-printed physical card (imported by the operator) by its number to an account of a customer whose KYC has PASSED (KazePay ucardAssign). With `auto_activate` the card is ACTIVE at once; otherwise an activation code is sent.',
+      description: 'Assigns a pre-printed physical card by its number to an account of a customer whose KYC has PASSED (KazePay ucardAssign). Only stock the operator imported for this merchant and the key\'s mode can be assigned; any other number, in stock or not, answers the same 404. With `auto_activate` the card is ACTIVE at once; otherwise an activation code is sent.',
       body: Type.Object({
         account_id: Type.String({ maxLength: 64 }), card_number: Type.String({ pattern: '^[0-9]{12,19}$' }), auto_activate: Type.Boolean(),
       }, { additionalProperties: false }),
