@@ -25,13 +25,17 @@ export interface UrlPolicy {
 }
 
 /**
- * Refuse a URL that is not HTTPS or reaches a private address. Call it before
- * opening the transaction: it may wait on DNS, and no transaction should wait
- * on the network (PGlite has a single connection).
+ * Refuse a URL that is not HTTPS or reaches a private address, and answer it
+ * normalised (`url.href`): store that, never the string as typed, so that what
+ * is stored, checked and sent is one parse of the URL (`https://1.1.1.1\@127.0.0.1/`
+ * is host 1.1.1.1 here, and must not reach a reader that parses it otherwise).
+ * Call it before opening the transaction: it may wait on DNS, and no
+ * transaction should wait on the network (PGlite has a single connection).
  */
-export async function assertWebhookUrl(url: string, policy: UrlPolicy): Promise<void> {
+export async function assertWebhookUrl(url: string, policy: UrlPolicy): Promise<string> {
   const check = await checkWebhookUrl(url, policy);
   if (!check.ok) throw new DomainError('parameter_invalid', `\`url\` ${check.reason}.`, 'url');
+  return check.url.href;
 }
 
 function checkEvents(events: string[]): void {
@@ -44,7 +48,7 @@ export interface EndpointInput {
   description?: string;
 }
 
-/** The caller has checked `url` with assertWebhookUrl. */
+/** The caller has checked `url` with assertWebhookUrl and passes the URL it answered. */
 export async function createEndpoint(
   tx: Tx, keys: KeyProvider, owner: Owner, input: EndpointInput, ctx: ActionContext,
 ): Promise<{ endpoint: WebhookEndpoint; secret: string }> {
@@ -78,7 +82,7 @@ export interface EndpointPatch {
   description?: string | null;
 }
 
-/** The caller has checked a new `url` with assertWebhookUrl. */
+/** The caller has checked a new `url` with assertWebhookUrl and passes the URL it answered. */
 export async function updateEndpoint(tx: Tx, owner: Owner, id: string, patch: EndpointPatch, ctx: ActionContext): Promise<WebhookEndpoint> {
   const current = await getEndpoint(tx, owner, id, true);
   const next: WebhookEndpoint = { ...current };

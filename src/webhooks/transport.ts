@@ -1,6 +1,7 @@
 import http from 'node:http';
 import https from 'node:https';
-import { publicOnlyLookup, type Resolver } from './url.ts';
+import net from 'node:net';
+import { checkedLookup, isAllowedAddress, type Resolver } from './url.ts';
 
 /** Why 1 KiB: enough to see the receiver's error message; the rest is not ours to store. */
 export const RESPONSE_SNIPPET_BYTES = 1024;
@@ -10,7 +11,10 @@ export interface SendRequest {
   headers: Record<string, string>;
   body: string;
   timeoutMs: number;
-  /** Connect only to public addresses (the lookup is checked, not just the earlier DNS answer). */
+  /**
+   * Connect only to public addresses (the connection's own lookup is checked, not just the earlier DNS
+   * answer). False (TESSERA_WEBHOOKS_ALLOW_PRIVATE) opens loopback and private ranges, never link-local.
+   */
   publicOnly: boolean;
   resolve?: Resolver;
 }
@@ -39,6 +43,13 @@ export type Transport = (req: SendRequest) => Promise<SendResult>;
  * the first KiB of the answer is read.
  */
 export const httpTransport: Transport = (req) => new Promise<SendResult>((resolve, reject) => {
+  const policy = { allowPrivate: !req.publicOnly };
+  // An IP literal never reaches the lookup (node:net connects to it directly): check it here.
+  const literal = req.url.hostname.replace(/^\[|\]$/g, '');
+  if (net.isIP(literal) !== 0 && !isAllowedAddress(literal, policy)) {
+    reject(new SendError('blocked', 'blocked: the URL points to an address webhooks may not reach'));
+    return;
+  }
   const client = req.url.protocol === 'https:' ? https : http;
   let settled = false;
   const done = (fn: () => void) => {
@@ -50,7 +61,7 @@ export const httpTransport: Transport = (req) => new Promise<SendResult>((resolv
   const outgoing = client.request(req.url, {
     method: 'POST',
     headers: { ...req.headers, 'content-length': String(Buffer.byteLength(req.body)) },
-    ...(req.publicOnly ? { lookup: publicOnlyLookup(req.resolve) as never } : {}),
+    lookup: checkedLookup(policy, req.resolve) as never,
   }, (res) => {
     const chunks: Buffer[] = [];
     let size = 0;

@@ -272,6 +272,16 @@ describe('delivery', () => {
     expect(a.error).toMatch(/^blocked/);
   });
 
+  it('checks the address again at each send: a link-local URL is blocked even with the development setting', async () => {
+    const ep = await endpoint();
+    // As a URL registered before link-local was refused under TESSERA_WEBHOOKS_ALLOW_PRIVATE would be.
+    await t.db.query("UPDATE webhook_endpoints SET url = 'http://169.254.169.254/latest/meta-data/' WHERE id = $1", [ep.id]);
+    await customer();
+    expect(await dispatchOnce(deps)).toMatchObject({ attempted: 1, failed: 1 });
+    const a = (await api('GET', `/v1/webhook_endpoints/${ep.id}/deliveries`)).json().data[0];
+    expect(a.error).toMatch(/^blocked.*link-local/);
+  });
+
   it('redelivers an event on request, with the same webhook-id', async () => {
     const ep = await endpoint();
     await customer();
@@ -366,5 +376,40 @@ describe('security', () => {
     const jwks = await t.app.inject({ url: '/v1/.well-known/signing-keys' });
     expect(jwks.json().keys[0]).toMatchObject({ kty: 'OKP', crv: 'Ed25519', alg: 'EdDSA', use: 'sig' });
     expect(jwks.json().keys[0].d).toBeUndefined();
+  });
+});
+
+describe('URLs with the development setting on', () => {
+  it('stores the URL as parsed, not as typed, for endpoints and the authorization endpoint', async () => {
+    const owner = await createMerchant(t.app, 'Parsed URLs');
+    const typed = 'https://1.1.1.1\\@127.0.0.1/h';
+    const parsed = 'https://1.1.1.1/@127.0.0.1/h';
+    const created = await api('POST', '/v1/webhook_endpoints', { url: typed, events: ['*'] }, owner.key);
+    expect(created.statusCode, created.body).toBe(201);
+    expect(created.json().url).toBe(parsed);
+    const id = created.json().id as string;
+    const stored = async () => (await t.db.query<{ url: string }>('SELECT url FROM webhook_endpoints WHERE id = $1', [id])).rows[0]!.url;
+    expect(await stored()).toBe(parsed);
+    const patched = await api('PATCH', `/v1/webhook_endpoints/${id}`, { url: 'HTTP://127.0.0.1:80/a b' }, owner.key);
+    expect(patched.json().url).toBe('http://127.0.0.1/a%20b');
+    expect(await stored()).toBe('http://127.0.0.1/a%20b');
+
+    const decision = await t.app.inject({ method: 'PUT', url: '/v1/authorization_endpoint', headers: bearer(owner.key), payload: { url: typed, fallback: 'approve' } });
+    expect(decision.statusCode, decision.body).toBe(200);
+    expect(decision.json().url).toBe(parsed);
+    const row = await t.db.query<{ url: string }>('SELECT url FROM authorization_endpoints WHERE merchant_id = $1', [owner.id]);
+    expect(row.rows[0]!.url).toBe(parsed);
+  });
+
+  it.each([
+    'http://169.254.169.254/latest/meta-data/', 'http://[fe80::1]/h', 'http://[::ffff:169.254.169.254]/h', 'http://[::a9fe:a9fe]/h',
+    'http://[::7f00:1]/h', 'http://0.0.0.0:9/h', 'http://224.0.0.1/h',
+  ])('refuses %s at registration even so', async (url) => {
+    const res = await api('POST', '/v1/webhook_endpoints', { url, events: ['*'] });
+    expect(res.statusCode, res.body).toBe(400);
+    expect(res.json().error).toMatchObject({ code: 'parameter_invalid', param: 'url' });
+    const decision = await t.app.inject({ method: 'PUT', url: '/v1/authorization_endpoint', headers: bearer(other.key), payload: { url, fallback: 'approve' } });
+    expect(decision.statusCode, decision.body).toBe(400);
+    expect(decision.json().error.param).toBe('url');
   });
 });

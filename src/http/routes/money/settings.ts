@@ -84,10 +84,10 @@ export function moneySettingsRoutes(app: FastifyInstance): void {
   }, async (request, reply) => {
     const body = request.body as { url: string; fallback: 'approve' | 'decline'; timeout_ms?: number };
     // Checked (DNS included) before the transaction: no transaction waits on the network.
-    await assertWebhookUrl(body.url, { allowPrivate: config.webhooksAllowPrivate });
+    const url = await assertWebhookUrl(body.url, { allowPrivate: config.webhooksAllowPrivate });
     return mutation(request, reply, async (tx) => {
     const owner = ownerOf(request);
-    const { endpoint, created } = await setDecisionEndpoint(tx, keys, owner, { url: body.url, fallback: body.fallback, timeoutMs: body.timeout_ms ?? DECISION_TIMEOUT_MS_DEFAULT }, clock.now());
+    const { endpoint, created } = await setDecisionEndpoint(tx, keys, owner, { url, fallback: body.fallback, timeoutMs: body.timeout_ms ?? DECISION_TIMEOUT_MS_DEFAULT }, clock.now());
     app.authorizations.forgetEndpoint(owner.merchantId, owner.mode);
     return { status: 200, body: { object: 'authorization_endpoint' as const, url: endpoint.url, fallback: endpoint.fallback, timeout_ms: endpoint.timeoutMs, ...(created ? { secret: endpoint.secret } : {}) } };
     }, { secret: true });

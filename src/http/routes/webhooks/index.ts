@@ -31,9 +31,9 @@ export function webhookEndpointRoutes(app: FastifyInstance): void {
       response: { 201: EndpointWithSecretSchema, ...errorResponses(403, 409) },
     },
   }, async (request, reply) => {
-    const input = request.body as EndpointInput;
+    const typed = request.body as EndpointInput;
     // Before the transaction: the check may wait on DNS.
-    await assertWebhookUrl(input.url, urlPolicy());
+    const input = { ...typed, url: await assertWebhookUrl(typed.url, urlPolicy()) };
     return mutation(request, reply, async (tx) => {
       const { endpoint, secret } = await createEndpoint(tx, app.deps.keys, ownerOf(request), input, ctx(request));
       return { status: 201, body: { ...presentEndpoint(endpoint), secret } };
@@ -65,8 +65,8 @@ export function webhookEndpointRoutes(app: FastifyInstance): void {
       params: IdParams, body: EndpointPatchSchema, response: { 200: EndpointSchema, ...errorResponses(403, 404) },
     },
   }, async (request, reply) => {
-    const patch = request.body as EndpointPatch;
-    if (patch.url !== undefined) await assertWebhookUrl(patch.url, urlPolicy());
+    const typed = request.body as EndpointPatch;
+    const patch = typed.url === undefined ? typed : { ...typed, url: await assertWebhookUrl(typed.url, urlPolicy()) };
     return mutation(request, reply, async (tx) => {
       const endpoint = await updateEndpoint(tx, ownerOf(request), (request.params as { id: string }).id, patch, ctx(request));
       return { status: 200, body: presentEndpoint(endpoint) };
