@@ -104,9 +104,17 @@ describe('KrezyPay: the menu in the same style', () => {
   });
 });
 
+/**
+ * The seed document lives beside the repository, not in it: a fresh clone has
+ * no ../shared, and its `npm test` must still pass, so the test says why it skips.
+ */
+const SEED_002 = path.resolve(import.meta.dirname, '../../../shared/seeds/002_e97b55ccc9f4a52f.txt');
+const seedPresent = fs.existsSync(SEED_002);
+if (!seedPresent) console.warn(`krezypay.test.ts: skipping the seed 002 JavaScript example: ${SEED_002} is not present beside the repository.`);
+
 describe('KrezyPay: the JavaScript example of seed 002 runs unchanged but for the base URL', () => {
-  it('estimateAuthorization() logs the documented response', async () => {
-    const seed = fs.readFileSync(path.resolve(import.meta.dirname, '../../../shared/seeds/002_e97b55ccc9f4a52f.txt'), 'utf8');
+  it.skipIf(!seedPresent)('estimateAuthorization() logs the documented response', async () => {
+    const seed = fs.readFileSync(SEED_002, 'utf8');
     const start = seed.indexOf('// Function to make a POST request to the KrezyPay API');
     const end = seed.indexOf('estimateAuthorization(cardId, amount, bearerToken);', start) + 'estimateAuthorization(cardId, amount, bearerToken);'.length;
     expect(start).toBeGreaterThan(0);
