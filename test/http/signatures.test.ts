@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { httpbis, createSigner, createVerifier } from 'http-message-signatures';
 import { bearer, buildTestApp, createMerchant, type TestApp } from '../harness.ts';
 import { ManualClock } from '../../src/lib/clock.ts';
@@ -115,8 +115,7 @@ let other: { id: string; key: string };
 let keyId: string;
 
 beforeAll(async () => {
-  // The client signs with the wall clock (as a real client does): start the test clock there.
-  t = await buildTestApp({ clock: new ManualClock(Date.now()) });
+  t = await buildTestApp({ clock: new ManualClock(new Date('2026-11-22T12:00:00Z')) });
   m = await createMerchant(t.app, 'Signer Co');
   other = await createMerchant(t.app, 'Other Co');
   const res = await t.app.inject({ method: 'POST', url: '/v1/signing_keys', headers: bearer(m.key), payload: { algorithm: 'ed25519', public_key_pem: RFC_PUBLIC } });
@@ -124,17 +123,31 @@ beforeAll(async () => {
   keyId = res.json().id;
 });
 afterAll(async () => t.close());
-beforeEach(() => t.clock.set(new Date()));
 
 const URL_BASE = 'http://localhost';
 
-/** A signed POST /v1/customers: the exact code of the README. */
-async function signedCustomer(options: { body?: string; privateKeyPem?: string; keyId?: string; merchantKey?: string } = {}) {
+/**
+ * Sign as of the test clock (or `at`), never the wall clock: the server compares
+ * `created` with its ManualClock, and on a busy machine a signature taken from
+ * the wall clock drifts away from it. The README code takes `created` from
+ * Date, so while it signs Date reads that instant.
+ */
+async function signingAt<T>(at: Date | undefined, sign: () => Promise<T>): Promise<T> {
+  vi.useFakeTimers({ toFake: ['Date'], now: at ?? t.clock.now() });
+  try {
+    return await sign();
+  } finally {
+    vi.useRealTimers();
+  }
+}
+
+/** A signed POST /v1/customers: the exact code of the README, `created` at the test clock unless told. */
+async function signedCustomer(options: { body?: string; privateKeyPem?: string; keyId?: string; merchantKey?: string; created?: Date } = {}) {
   const body = options.body ?? JSON.stringify(validCustomer());
-  const headers = await signTesseraRequest({
+  const headers = await signingAt(options.created, () => signTesseraRequest({
     method: 'POST', url: `${URL_BASE}/v1/customers`, body,
     headers: { authorization: `Bearer ${options.merchantKey ?? m.key}`, 'content-type': 'application/json', 'idempotency-key': crypto.randomUUID() },
-  }, { keyId: options.keyId ?? keyId, privateKeyPem: options.privateKeyPem ?? RFC_PRIVATE });
+  }, { keyId: options.keyId ?? keyId, privateKeyPem: options.privateKeyPem ?? RFC_PRIVATE }));
   return { headers, body };
 }
 
@@ -189,12 +202,12 @@ async function signedRequest(method: string, url: string, body?: string) {
     ? (await httpbis.signMessage({
       key: createSigner(crypto.createPrivateKey(RFC_PRIVATE), 'ed25519', keyId),
       fields: ['@method', '@target-uri', 'content-digest', 'idempotency-key', 'content-type'],
-      params: ['created', 'keyid', 'alg', 'nonce'], paramValues: { nonce: crypto.randomUUID() },
+      params: ['created', 'keyid', 'alg', 'nonce'], paramValues: { created: t.clock.now(), nonce: crypto.randomUUID() },
     }, {
       method, url: `${URL_BASE}${url}`,
       headers: { ...base, 'content-type': 'application/json', 'content-digest': contentDigest(body, 'sha-512') },
     })).headers as Record<string, string>
-    : await signTesseraRequest({ method, url: `${URL_BASE}${url}`, headers: base }, { keyId, privateKeyPem: RFC_PRIVATE });
+    : await signingAt(undefined, () => signTesseraRequest({ method, url: `${URL_BASE}${url}`, headers: base }, { keyId, privateKeyPem: RFC_PRIVATE }));
   return t.app.inject({ method: method as 'POST', url, headers, ...(body ? { payload: body } : {}) });
 }
 
@@ -214,7 +227,7 @@ describe('signed requests: every refusal names its reason and changes nothing', 
     ] as const) {
       const signed = await httpbis.signMessage({
         key: createSigner(crypto.createPrivateKey(RFC_PRIVATE), 'ed25519', keyId), fields: [...fields], params: [...params],
-        paramValues: { nonce: crypto.randomUUID() },
+        paramValues: { created: t.clock.now(), nonce: crypto.randomUUID() },
       }, { method: 'POST', url: `${URL_BASE}/v1/customers`, headers: base });
       await refused(await send({ headers: signed.headers as Record<string, string>, body }), 'missing');
     }
@@ -225,9 +238,13 @@ describe('signed requests: every refusal names its reason and changes nothing', 
     const r = await signedCustomer();
     t.clock.advance(301_000);
     await refused(await send(r), 'stale');
-    t.clock.set(new Date(Date.now() - 60_000));
-    await refused(await send(await signedCustomer()), 'stale');
+    const now = t.clock.now().getTime();
+    await refused(await send(await signedCustomer({ created: new Date(now - 301_000) })), 'stale');
+    await refused(await send(await signedCustomer({ created: new Date(now + 31_000) })), 'stale');
     expect(await count()).toBe(before);
+    // The window's edges are inside it.
+    expect((await send(await signedCustomer({ created: new Date(now - 300_000) }))).statusCode).toBe(201);
+    expect((await send(await signedCustomer({ created: new Date(now + 30_000) }))).statusCode).toBe(201);
   });
 
   it('replayed: the same signed request twice', async () => {
@@ -258,7 +275,7 @@ describe('signed requests: every refusal names its reason and changes nothing', 
     const md5 = await httpbis.signMessage({
       key: createSigner(crypto.createPrivateKey(RFC_PRIVATE), 'ed25519', keyId),
       fields: ['@method', '@target-uri', 'content-digest', 'idempotency-key', 'content-type'], params: ['created', 'keyid', 'nonce'],
-      paramValues: { nonce: crypto.randomUUID() },
+      paramValues: { created: t.clock.now(), nonce: crypto.randomUUID() },
     }, {
       method: 'POST', url: `${URL_BASE}/v1/customers`,
       headers: { authorization: `Bearer ${m.key}`, 'content-type': 'application/json', 'idempotency-key': 'k2', 'content-digest': `md5=:${crypto.createHash('md5').update(body).digest('base64')}:` },
@@ -292,7 +309,7 @@ describe('signed requests: every refusal names its reason and changes nothing', 
     const signed = await httpbis.signMessage({
       key: { id: keyId, alg: 'rsa-pss-sha512', sign: async (data: Buffer) => crypto.sign(null, data, crypto.createPrivateKey(RFC_PRIVATE)) },
       fields: ['@method', '@target-uri', 'content-digest', 'idempotency-key', 'content-type'], params: ['created', 'keyid', 'alg', 'nonce'],
-      paramValues: { nonce: crypto.randomUUID() },
+      paramValues: { created: t.clock.now(), nonce: crypto.randomUUID() },
     }, {
       method: 'POST', url: `${URL_BASE}/v1/customers`,
       headers: { authorization: `Bearer ${m.key}`, 'content-type': 'application/json', 'idempotency-key': 'k3', 'content-digest': contentDigest(body) },
@@ -321,10 +338,10 @@ describe('signing keys and settings', () => {
     const pem = k.privateKey.export({ type: 'pkcs8', format: 'pem' }) as string;
     const signedFor = async (method: string, url: string, payload?: object) => {
       const body = payload ? JSON.stringify(payload) : undefined;
-      const headers = await signTesseraRequest({
+      const headers = await signingAt(undefined, () => signTesseraRequest({
         method, url: `${URL_BASE}${url}`, body,
         headers: { authorization: `Bearer ${fresh.key}`, 'idempotency-key': crypto.randomUUID(), ...(body ? { 'content-type': 'application/json' } : {}) },
-      }, { keyId: id, privateKeyPem: pem });
+      }, { keyId: id, privateKeyPem: pem }));
       return t.app.inject({ method: method as 'POST', url, headers, ...(body ? { payload: body } : {}) });
     };
     expect((await t.app.inject({ method: 'PATCH', url: '/v1/signature_settings', headers: bearer(fresh.key), payload: { require_signatures: true } })).statusCode).toBe(401);
