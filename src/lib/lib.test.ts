@@ -30,6 +30,15 @@ describe('scrubPans', () => {
     ['not luhn 4111111111111112', 'not luhn 4111111111111112'],
     ['too short 411111111111', 'too short 411111111111'],
     ['a timestamp 1795316068434 stays', 'a timestamp 1795316068434 stays'],
+    // As card numbers arrive in URLs and form bodies: percent-encoded spaces and dashes, and + for a space.
+    ['/v1/cards/4242%204237%205660%207176', '/v1/cards/[PAN …7176]'],
+    ['/v1/cards/4242+4237+5660+7176?expand=x', '/v1/cards/[PAN …7176]?expand=x'],
+    ['n=4242%2D4237%2d5660%2D7176&a=1', 'n=[PAN …7176]&a=1'],
+    ['mixed 4242 4237-5660+7176', 'mixed [PAN …7176]'],
+    ['after an escape %204242423756607176%20', 'after an escape %20[PAN …7176]%20'],
+    ['after an escape that ends in a digit x%414242423756607176', 'after an escape that ends in a digit x%41[PAN …7176]'],
+    ['not luhn 4242%204237%205660%207177', 'not luhn 4242%204237%205660%207177'],
+    ['touching a digit 14242423756607176', 'touching a digit 14242423756607176'],
   ])('%s', (input, output) => expect(scrubPans(input)).toBe(output));
 
   it('scrubs plain objects deeply and leaves class instances alone', () => {

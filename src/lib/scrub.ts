@@ -1,7 +1,16 @@
 import { luhnValid } from './luhn.ts';
 
-// 13 to 19 digits, optionally grouped by single spaces or dashes, not touching other digits.
-const PAN_CANDIDATE = /(?<!\d)\d(?:[ -]?\d){12,18}(?!\d)/g;
+/**
+ * 13 to 19 digits, optionally grouped by single separators, not touching other
+ * digits. A separator is a space or a dash, also as they arrive in URLs and
+ * form bodies: `+` and `%20` (space), `%2D` (dash). The run must not start
+ * inside a percent escape (the `20` of `%20`), and a digit that ends one does
+ * not count as touching, so `%204242…` still starts at the 4.
+ */
+const SEPARATOR = /[ +-]|%20|%2[dD]/;
+const PAN_CANDIDATE = new RegExp(
+  `(?<!%[0-9A-Fa-f]?)(?<!(?<!%[0-9A-Fa-f])\\d)\\d(?:(?:${SEPARATOR.source})?\\d){12,18}(?!\\d)`, 'g');
+const SEPARATORS = new RegExp(SEPARATOR.source, 'g');
 
 /**
  * Replace every Luhn-valid 13–19 digit run in free text with a mask that keeps
@@ -11,7 +20,7 @@ const PAN_CANDIDATE = /(?<!\d)\d(?:[ -]?\d){12,18}(?!\d)/g;
 export function scrubPans(text: string): string {
   if (text.length < 13) return text;
   return text.replace(PAN_CANDIDATE, (run) => {
-    const digits = run.replace(/[ -]/g, '');
+    const digits = run.replace(SEPARATORS, '');
     return luhnValid(digits) ? `[PAN …${digits.slice(-4)}]` : run;
   });
 }

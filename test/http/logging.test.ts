@@ -48,6 +48,23 @@ describe('logs never hold secrets', () => {
   });
 });
 
+describe('card numbers written as URLs carry them', () => {
+  it.each([
+    ['percent-encoded spaces', '4242%204237%205660%207176'],
+    ['plus signs', '4242+4237+5660+7176'],
+    ['percent-encoded dashes', '4242%2D4237%2D5660%2D7176'],
+  ])('masks a PAN grouped with %s in the logged URL', async (_name, written) => {
+    const { key } = await createMerchant(t.app, 'Encoded');
+    lines.length = 0;
+    await t.app.inject({ url: `/v1/cards/${written}?q=${written}`, headers: bearer(key) });
+    const log = lines.join('');
+    expect(log).toContain('/v1/cards/');
+    expect(log).toContain('[PAN …7176]');
+    expect(log).not.toContain(written);
+    expect(log).not.toMatch(/4242.{0,3}4237/);
+  });
+});
+
 describe('card flows leave no card data in the logs', () => {
   it('issuing, revealing, activating and setting a PIN log no PAN, CVV, PIN or activation code', async () => {
     const { customerWithAccount, issueCard, revealKey, shipping } = await import('../fixtures/flows.ts');
