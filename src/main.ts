@@ -2,7 +2,7 @@ import { loadConfig, ConfigError } from './config.ts';
 import { buildApp } from './app.ts';
 import { openRuntime } from './runtime.ts';
 import { systemClock } from './lib/clock.ts';
-import { ensureDemoMerchant } from './cli/demo.ts';
+import { demoMerchantBanner, ensureDemoMerchant } from './cli/demo.ts';
 import { startJobs } from './jobs/index.ts';
 
 /** Why 10 s: in-flight requests are short; a stuck one must not keep a deploy waiting for ever. */
@@ -55,15 +55,8 @@ async function main(): Promise<void> {
     `  API:       ${base}/v1`,
     `  Docs:      ${base}/docs`,
   ];
-  if (demo) {
-    lines.push(
-      '',
-      `A demo merchant "${demo.name}" (${demo.id}) was created. Its sandbox API key, shown this once:`,
-      `  ${demo.sandboxKey}`,
-      '',
-      `  curl -H "Authorization: Bearer ${demo.sandboxKey}" ${base}/v1/merchant`,
-    );
-  }
+  // The key itself only at a terminal; otherwise it goes to an owner-only file and the banner names it.
+  if (demo) lines.push('', ...demoMerchantBanner(demo, base, { isTTY: process.stdout.isTTY === true, dataDir: config.dataDir }));
   if (config.adminToken === null) lines.push('', 'The admin API is off; set TESSERA_ADMIN_TOKEN to enable it.');
   process.stdout.write(lines.join('\n') + '\n\n');
 }

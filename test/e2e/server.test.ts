@@ -20,7 +20,7 @@ async function waitFor<T>(fn: () => T | null | Promise<T | null>, ms: number): P
 }
 
 describe('the real server process', () => {
-  it('starts as npm start does, serves /ready, prints a working key, and stops cleanly on SIGTERM', async () => {
+  it('starts as npm start does, serves /ready, leaves a working key in a file (not in its output), and stops cleanly on SIGTERM', async () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-e2e-'));
     const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0', TESSERA_DATA_DIR: dataDir, LOG_LEVEL: 'info' };
     delete env.DATABASE_URL;
@@ -39,8 +39,13 @@ describe('the real server process', () => {
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     try {
       const base = await waitFor(() => /API:\s+(http:\/\/[^\s]+)\/v1/.exec(out)?.[1] ?? null, 20_000);
-      const key = /(sk_sandbox_[A-Za-z0-9_-]{43})/.exec(out)?.[1];
-      expect(key, out).toBeTruthy();
+      // stdout is a pipe, not a terminal: the first-start key is in an owner-only file, and the banner names it.
+      const keyFile = path.join(dataDir, 'demo-merchant-key.txt');
+      await waitFor(() => (out.includes(keyFile) ? true : null), 5_000);
+      expect(fs.statSync(keyFile).mode & 0o777).toBe(0o600);
+      const key = fs.readFileSync(keyFile, 'utf8').trim();
+      expect(key).toMatch(/^sk_sandbox_[A-Za-z0-9_-]{43}$/);
+      expect(out).not.toContain(key);
       const ready = await waitFor(async () => {
         const res = await fetch(`${base}/ready`).catch(() => null);
         return res?.status === 200 ? res : null;
@@ -58,7 +63,8 @@ describe('the real server process', () => {
       expect(await exited).toBe(0);
       const logLines = out.split('\n').filter((l) => l.startsWith('{'));
       expect(logLines.length).toBeGreaterThan(2);
-      for (const line of logLines) expect(line).not.toContain(key!);
+      expect(out).not.toContain(key);
+      for (const line of logLines) expect(line).not.toContain(key);
     } finally {
       child.kill('SIGKILL');
       fs.rmSync(dataDir, { recursive: true, force: true });
