@@ -17,6 +17,11 @@ async function main(): Promise<void> {
   if (config.webhooksAllowPrivate) {
     app.log.warn('TESSERA_WEBHOOKS_ALLOW_PRIVATE is on: webhooks may use plain HTTP and reach loopback and private addresses. For local development and tests only.');
   }
+  // One line when the database becomes unreachable and one when it is back, however many requests fail between.
+  runtime.db.availability.onChange((event) => {
+    if (event.state === 'down') app.log.error({ err: event.error }, 'database unreachable: requests answer 503 until it is back');
+    else app.log.info({ down_for_ms: event.downForMs }, 'database reachable again');
+  });
   const jobs = startJobs({ db: runtime.db, clock: systemClock, log: app.log, keys: runtime.keys, webhooksAllowPrivate: config.webhooksAllowPrivate });
 
   let stopping = false;
@@ -30,7 +35,7 @@ async function main(): Promise<void> {
     }, SHUTDOWN_GRACE_MS);
     force.unref();
     try {
-      jobs.stop();
+      await jobs.stop();
       await app.close();
       // Requests already answered may have left authorizations committing in the batcher.
       await app.authorizations.batcher.idle();

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from '../lib/errors.ts';
-import { errorSpec } from '../http/errors.ts';
+import { errorSpec, retryAfterSeconds } from '../http/errors.ts';
 import { toDomainError } from '../http/plugins/error-handler.ts';
 
 /** A facade's error body: each service documents its own; the status codes follow the native registry unless mapped. */
@@ -16,6 +16,8 @@ export function facadeErrors(app: FastifyInstance, format: FacadeErrorFormat): v
     const domain = toDomainError(err as Error);
     if (domain.code === 'internal_error') request.log.error({ err }, 'unhandled error in a facade');
     const { status, body } = format(domain, errorSpec(domain.code).status, request);
+    const retryAfter = retryAfterSeconds(domain.code);
+    if (retryAfter !== null) reply.header('Retry-After', String(retryAfter));
     return reply.code(status).type('application/json; charset=utf-8').send(body);
   });
 }

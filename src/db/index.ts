@@ -4,6 +4,9 @@ import pg from 'pg';
 import { PGlite } from '@electric-sql/pglite';
 import { createPgConfig } from '@electric-sql/pglite/node-postgres';
 import { typeParsers } from './types.ts';
+import { Availability, DatabaseUnavailableError, isConnectionError } from './availability.ts';
+
+export { Availability, DatabaseUnavailableError, isConnectionError, type AvailabilityEvent } from './availability.ts';
 
 export type Row = Record<string, unknown>;
 
@@ -25,6 +28,12 @@ export interface TransactionOptions {
 export interface Db extends Queryable {
   readonly kind: 'postgres' | 'pglite';
   /**
+   * Whether the database answered last time, with one event when an outage
+   * starts and one when it ends. Queries that fail because the database
+   * cannot be reached (or the connection dropped) throw DatabaseUnavailableError.
+   */
+  readonly availability: Availability;
+  /**
    * Run fn in one transaction; commit when it resolves, roll back when it throws.
    * A serialization failure (40001) or deadlock (40P01) reruns fn from the start,
    * so fn must not have effects outside the database.
@@ -39,6 +48,12 @@ export interface Db extends Queryable {
 export const TRANSACTION_ATTEMPTS_MAX = 5;
 /** Connections per process against a PostgreSQL server; the authorization batcher needs few. */
 export const POOL_SIZE_MAX = 20;
+/**
+ * Why 5 s: the longest a request waits for a connection (a free pool slot, or
+ * a new connection to a server that does not answer) before it answers 503;
+ * well above any wait under load, well below a client's own timeout.
+ */
+export const POOL_CONNECT_TIMEOUT_MS = 5_000;
 
 const RETRYABLE = new Set(['40001', '40P01']);
 
@@ -48,49 +63,94 @@ export function isRetryable(err: unknown): boolean {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+const READ_STATEMENT = /^\s*(SELECT|SHOW)\b/i;
+/** Words that make a SELECT act: the ledger's writing functions, sequences, locks, row locks. */
+const ACTING_WORDS = /\b(INSERT|UPDATE|DELETE|ledger_create_\w+|nextval|setval|pg_\w*advisory\w*|FOR\s+(NO\s+KEY\s+)?UPDATE|FOR\s+(KEY\s+)?SHARE)\b/i;
+
+/** A plain read: running it twice is the same as running it once. When unsure, it is not. */
+export function changesNothing(sql: string): boolean {
+  return READ_STATEMENT.test(sql) && !ACTING_WORDS.test(sql);
+}
+
 class PoolDb implements Db {
+  readonly availability = new Availability();
+
   constructor(
     readonly kind: 'postgres' | 'pglite',
     private readonly pool: pg.Pool,
-    private readonly onClose: () => Promise<void> = async () => {},
+    private readonly poolSize: number,
   ) {}
 
-  query<R extends Row = Row>(sql: string, params?: readonly unknown[]): Promise<pg.QueryResult<R>> {
-    return this.pool.query<R>(sql, params as unknown[] | undefined);
+  async query<R extends Row = Row>(sql: string, params?: readonly unknown[]): Promise<pg.QueryResult<R>> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const result = await this.pool.query<R>(sql, params as unknown[] | undefined);
+        this.availability.succeeded();
+        return result;
+      } catch (err) {
+        // A pooled connection can die while idle (a terminated backend, a restart) a moment before the pool hears of
+        // it. A statement that changes nothing is safe to send once more on a fresh connection; a write is not (its
+        // outcome is unknown), so it answers 503 and the client retries with its idempotency key.
+        // Every idle connection may have died at once, so each stale one gets its turn (it is destroyed on failure).
+        if (attempt <= this.poolSize && isConnectionError(err) && changesNothing(sql)) continue;
+        throw this.#outcome(err);
+      }
+    }
   }
 
   async withClient<T>(fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
+    const client = await this.#connect();
+    let broken: Error | undefined;
     try {
       return await fn(client);
+    } catch (err) {
+      if (isConnectionError(err)) broken = err as Error;
+      throw this.#outcome(err);
     } finally {
-      client.release();
+      client.release(broken);
     }
   }
 
   async transaction<T>(fn: (tx: Tx) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
     const attempts = Math.min(options.attempts ?? TRANSACTION_ATTEMPTS_MAX, TRANSACTION_ATTEMPTS_MAX);
     const begin = options.isolation ? `BEGIN ISOLATION LEVEL ${options.isolation.toUpperCase()}` : 'BEGIN';
+    let staleRetries = 0;
     for (let attempt = 1; ; attempt++) {
-      const client = await this.pool.connect();
-      let broken = false;
+      const client = await this.#connect();
+      // A client whose connection failed is destroyed on release (release(err)), never handed out again.
+      let broken: Error | undefined;
+      let began = false;
       try {
         await client.query(begin);
+        began = true;
         const tx: Tx = { query: (sql, params) => client.query(sql, params as unknown[] | undefined) };
         const result = await fn(tx);
         await client.query('COMMIT');
+        this.availability.succeeded();
         return result;
       } catch (err) {
-        try {
-          await client.query('ROLLBACK');
-        } catch {
-          broken = true; // the connection is gone; do not return it to the pool
+        if (isConnectionError(err)) {
+          broken = err as Error;
+        } else {
+          try {
+            await client.query('ROLLBACK');
+          } catch (rollbackErr) {
+            broken = rollbackErr as Error;
+          }
+        }
+        // A pooled connection that died while idle (a server restart) fails at BEGIN, before anything ran: another
+        // try is safe, and spares the first requests after an outage a needless 503. Every idle connection may have
+        // died at once, so each gets its turn (a failed one is destroyed).
+        if (broken && !began && staleRetries < this.poolSize) {
+          staleRetries++;
+          attempt--;
+          continue;
         }
         if (attempt < attempts && isRetryable(err)) {
           await sleep(Math.random() * 10 * attempt);
           continue;
         }
-        throw err;
+        throw this.#outcome(err);
       } finally {
         client.release(broken);
       }
@@ -99,15 +159,43 @@ class PoolDb implements Db {
 
   async close(): Promise<void> {
     await this.pool.end();
-    await this.onClose();
+  }
+
+  async #connect(): Promise<pg.PoolClient> {
+    try {
+      return await this.pool.connect();
+    } catch (err) {
+      throw this.#outcome(err);
+    }
+  }
+
+  /** What a failed call throws: an outage becomes DatabaseUnavailableError (noted once); anything else proves the server answered. */
+  #outcome(err: unknown): unknown {
+    if (!isConnectionError(err)) {
+      this.availability.succeeded();
+      return err;
+    }
+    const unavailable = err instanceof DatabaseUnavailableError ? err : new DatabaseUnavailableError(err);
+    this.availability.failed(unavailable);
+    return unavailable;
   }
 }
 
 export function openPostgres(url: string, poolSize = POOL_SIZE_MAX): Db {
-  const pool = new pg.Pool({ connectionString: url, max: poolSize, types: typeParsers });
-  // An idle client's error (server restart) must not crash the process; the next query reconnects.
+  const pool = new pg.Pool({
+    connectionString: url, max: poolSize, types: typeParsers,
+    connectionTimeoutMillis: POOL_CONNECT_TIMEOUT_MS,
+    // TCP keepalive: a server that vanished without closing the socket (a network partition) is noticed.
+    keepAlive: true,
+  });
+  // Without a listener, node-postgres's 'error' event (a terminated backend, a server restart) kills the process.
+  // The failure itself surfaces in the query that was using the client, which turns it into a 503 and notes the
+  // outage; an idle client that fails is dropped by the pool.
   pool.on('error', () => {});
-  return new PoolDb('postgres', pool);
+  pool.on('connect', (client) => {
+    client.on('error', () => {});
+  });
+  return new PoolDb('postgres', pool, poolSize);
 }
 
 /**
@@ -119,6 +207,8 @@ export function openPostgres(url: string, poolSize = POOL_SIZE_MAX): Db {
  */
 class PgliteDb implements Db {
   readonly kind = 'pglite' as const;
+  /** In-process: it never becomes unreachable. */
+  readonly availability = new Availability();
   #adapter: pg.Pool | null = null;
 
   constructor(private readonly pglite: PGlite, private readonly owned: boolean) {}
@@ -189,4 +279,5 @@ export async function openPgliteDir(dataDir: string): Promise<Db> {
 }
 
 export { migrate, pendingMigrations } from './migrate.ts';
+export { ADVISORY_LOCKS } from './locks.ts';
 export { lockDataDir, DataDirLockedError } from './lock.ts';

@@ -72,6 +72,17 @@ export function errorSpec(code: ErrorCode): ErrorSpec {
   }
 }
 
+/**
+ * Why 1 s: an outage is noticed per request and recovery takes effect on the next connection, so a client that waits
+ * a second either succeeds or learns the outage goes on; longer only delays recovery (the target is 2 s).
+ */
+export const SERVICE_UNAVAILABLE_RETRY_AFTER_S = 1;
+
+/** The Retry-After (seconds) that goes with an error, or null: only transient failures have one (429 sets its own). */
+export function retryAfterSeconds(code: ErrorCode): number | null {
+  return code === 'service_unavailable' ? SERVICE_UNAVAILABLE_RETRY_AFTER_S : null;
+}
+
 export interface ErrorBody {
   error: { type: ErrorType; code: ErrorCode; message: string; param: string | null; request_id: string };
 }

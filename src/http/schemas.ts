@@ -25,12 +25,13 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   415: 'The Content-Type is not application/json.',
   422: 'The request is well-formed but cannot be carried out (e.g. Idempotency-Key reused with another body).',
   429: 'Rate limited; retry after the Retry-After header.',
+  503: 'Briefly unavailable (the database cannot be reached, or the outcome of a commit is unknown): retry after the Retry-After header, with the same Idempotency-Key.',
 };
 
-/** Error responses for a route's OpenAPI entry. 400, 401 and 429 apply to every authenticated route. */
+/** Error responses for a route's OpenAPI entry. 400, 401, 429 and 503 apply to every authenticated route. */
 export function errorResponses(...statuses: number[]): Record<number, TSchema> {
   const out: Record<number, TSchema> = {};
-  for (const s of [...new Set([400, 401, 429, ...statuses])].sort()) {
+  for (const s of [...new Set([400, 401, 429, 503, ...statuses])].sort()) {
     out[s] = Type.Ref('Error', { description: ERROR_DESCRIPTIONS[s] ?? 'Error.' }) as unknown as TSchema;
   }
   return out;

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from '@fastify/type-provider-typebox';
-import { errorSpec } from '../../http/errors.ts';
+import { errorSpec, retryAfterSeconds } from '../../http/errors.ts';
 import { toDomainError } from '../../http/plugins/error-handler.ts';
 import { actionContext, principalOf, ownerOf } from '../../http/plugins/auth.ts';
 import { mutation } from '../../http/plugins/idempotency.ts';
@@ -38,7 +38,7 @@ const RequestEnvelope = Type.Object({
 const ResponseEnvelope = Type.Object({
   head: Type.Object({
     apiCode: Type.String(), sysId: Type.String(), requestNo: Type.String(), version: Type.String(),
-    code: Type.String({ description: 'SUCCESS; FAILED (signed: the decrypted result says why); VERIFY_FAILED, REQUEST_INVALID, RATE_LIMITED, SYSTEM_ERROR (unsigned, empty sign/keyEnc/encrypt).' }),
+    code: Type.String({ description: 'SUCCESS; FAILED (signed: the decrypted result says why); VERIFY_FAILED, REQUEST_INVALID, RATE_LIMITED, SYSTEM_BUSY (retry the same requestNo after Retry-After), SYSTEM_ERROR (unsigned, empty sign/keyEnc/encrypt).' }),
     detail: Type.String({ description: 'SUCCESS, or a message.' }),
     sign: hex("RSA-PSS-SHA256 signature by the gateway key over `apiCode|sysId|requestNo|version|code|detail|keyEnc|encrypt` (empty when unsigned)"),
     keyEnc: hex("The response's AES-256 key, wrapped with RSA-OAEP-SHA256 for the merchant key (empty when unsigned)"),
@@ -103,9 +103,13 @@ function send(reply: FastifyReply, answer: GatewayAnswer) {
 function gatewayErrorHandler(err: Error, request: FastifyRequest, reply: FastifyReply) {
   const domain = toDomainError(err);
   const status = errorSpec(domain.code).status;
-  if (status >= 500) request.log.error({ err }, 'unhandled error in the KazePay gateway');
-  const code = status === 429 ? 'RATE_LIMITED' : status >= 500 ? 'SYSTEM_ERROR' : 'REQUEST_INVALID';
-  const detail = status >= 500 ? `An internal error occurred; it has been logged with the request id ${request.id}.` : domain.message;
+  const retryAfter = retryAfterSeconds(domain.code);
+  if (retryAfter !== null) reply.header('Retry-After', String(retryAfter));
+  if (status === 500) request.log.error({ err }, 'unhandled error in the KazePay gateway');
+  // 503 is an outage, not a bug: SYSTEM_BUSY tells the client to retry the same requestNo.
+  const code = status === 429 ? 'RATE_LIMITED' : status === 503 ? 'SYSTEM_BUSY' : status >= 500 ? 'SYSTEM_ERROR' : 'REQUEST_INVALID';
+  const detail = status === 503 ? `${domain.message.replace(/Idempotency-Key/, 'requestNo')}`
+    : status >= 500 ? `An internal error occurred; it has been logged with the request id ${request.id}.` : domain.message;
   return send(reply, unsignedAnswer(request.body ?? null, status, code, detail));
 }
 
@@ -129,6 +133,7 @@ export function kazepayRoutes(app: FastifyInstance): void {
         415: { ...ResponseEnvelope, description: 'REQUEST_INVALID: the Content-Type is not application/json.' },
         429: { ...ResponseEnvelope, description: 'RATE_LIMITED.' },
         500: { ...ResponseEnvelope, description: 'SYSTEM_ERROR.' },
+        503: { ...ResponseEnvelope, description: 'SYSTEM_BUSY: the service is briefly unavailable (the database cannot be reached); retry the same requestNo after Retry-After.' },
       },
     },
   }, async (request, reply) => {

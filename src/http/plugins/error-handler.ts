@@ -2,7 +2,8 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { DomainError, type ErrorCode } from '../../lib/errors.ts';
 import { AssertionError } from '../../lib/assert.ts';
 import { scrubPans } from '../../lib/scrub.ts';
-import { errorBody } from '../errors.ts';
+import { DatabaseUnavailableError } from '../../db/index.ts';
+import { errorBody, retryAfterSeconds } from '../errors.ts';
 
 interface AjvIssue {
   instancePath: string;
@@ -44,6 +45,9 @@ const WHERE: Record<string, string> = { body: 'request body', querystring: 'quer
 /** Translate anything thrown into one DomainError; unknown errors become internal_error with a generic message. */
 export function toDomainError(err: FastifyError | Error): DomainError {
   if (err instanceof DomainError) return err;
+  if (err instanceof DatabaseUnavailableError) {
+    return new DomainError('service_unavailable', 'The service is briefly unavailable; retry after the time in Retry-After, with the same Idempotency-Key.');
+  }
   const fe = err as FastifyError & { validation?: AjvIssue[]; validationContext?: string };
   if (fe.validation && fe.validation.length > 0) {
     // TypeBox reports an extra property twice (a `false` schema, then additionalProperties): name it once, plainly.
@@ -89,6 +93,8 @@ export function toDomainError(err: FastifyError | Error): DomainError {
 
 export function sendError(request: FastifyRequest, reply: FastifyReply, err: DomainError): FastifyReply {
   const { status, body } = errorBody(err, request.id);
+  const retryAfter = retryAfterSeconds(err.code);
+  if (retryAfter !== null) reply.header('Retry-After', String(retryAfter));
   return reply.code(status).type('application/json; charset=utf-8').send(body);
 }
 
