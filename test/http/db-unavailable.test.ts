@@ -51,8 +51,11 @@ describe('while the database is unreachable', () => {
     expect(res.json()).toEqual({ status: 'unavailable', reason: 'database unreachable' });
   });
 
-  it('/health still answers 200 (the process is alive)', async () => {
+  it('/health still answers 200 (the process is alive), and /metrics says the database is down', async () => {
     expect((await t.app.inject({ url: '/health' })).statusCode).toBe(200);
+    // The outage here is simulated above the database layer, so the layer's own gauge is driven by hand.
+    t.db.availability.failed(new Error('simulated'));
+    expect((await t.app.inject({ url: '/metrics' })).body).toMatch(/^tessera_database_up 0$/m);
   });
 
   it('KrezyPay answers 503 in its own error shape', async () => {
@@ -84,6 +87,8 @@ describe('while the database is unreachable', () => {
 
 describe('when the database is back', () => {
   it('answers at once', async () => {
+    t.db.availability.succeeded();
+    expect((await t.app.inject({ url: '/metrics' })).body).toMatch(/^tessera_database_up 1$/m);
     const res = await t.app.inject({ url: '/v1/merchant', headers: bearer(key) });
     expect(res.statusCode, res.body).toBe(200);
     expect((await t.app.inject({ url: '/ready' })).statusCode).toBe(200);

@@ -28,6 +28,11 @@ export function registerMetrics(app: FastifyInstance): Registry {
     name: 'tessera_authorization_batch_pending', help: 'Authorizations waiting for a batch or in the running one.',
     registers: [registry], collect() { this.set(batcher.stats.pending); },
   });
+  const { availability } = app.deps.db;
+  new Gauge({
+    name: 'tessera_database_up', help: '1 while the database answers, 0 from the first failed query of an outage until one succeeds again.',
+    registers: [registry], collect() { this.set(availability.up ? 1 : 0); },
+  });
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unmatched';
     requests.inc({ method: request.method, route, status: String(reply.statusCode) });
