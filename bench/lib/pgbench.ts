@@ -61,13 +61,21 @@ export function libpqEnv(url: string): NodeJS.ProcessEnv {
   };
 }
 
-/** Latencies (ms) of every transaction in pgbench's per-transaction logs with this prefix. */
+/**
+ * Latencies (ms) of every transaction in pgbench's per-transaction logs with
+ * this prefix (one file per thread: prefix.<pid> and prefix.<pid>.<thread>),
+ * which are removed once read, so a later run with the same prefix reads only
+ * its own and the logs never pile up.
+ */
 function logLatencies(dir: string, prefix: string): Float64Array {
   const values: number[] = [];
   for (const file of fs.readdirSync(dir)) {
     if (!file.startsWith(`${prefix}.`)) continue;
-    for (const line of fs.readFileSync(path.join(dir, file), 'utf8').split('\n')) {
-      // client_id transaction_no time script_no time_epoch time_us: time is the latency in µs ("failed"/"skipped" otherwise).
+    const text = fs.readFileSync(path.join(dir, file), 'utf8');
+    fs.rmSync(path.join(dir, file));
+    for (const line of text.split('\n')) {
+      // client_id transaction_no time script_no time_epoch time_us: time is the latency in µs
+      // ("failed" or "skipped" otherwise, which are not latencies).
       const us = Number(line.split(' ')[2]);
       if (line !== '' && Number.isFinite(us)) values.push(us / 1000);
     }

@@ -81,6 +81,12 @@ export function peakRss(pid: number): number | null {
   return m ? Number(m[1]) * 1024 : null;
 }
 
+/** Current resident set size (VmRSS) of a process in bytes, or null when /proc cannot tell. */
+export function rss(pid: number): number | null {
+  const m = /^VmRSS:\s+(\d+) kB$/m.exec(readProc(`/proc/${pid}/status`) ?? '');
+  return m ? Number(m[1]) * 1024 : null;
+}
+
 /** Reset a process's peak RSS to its current RSS (Linux: `5` to clear_refs), so VmHWM covers one phase; false if not allowed. */
 export function resetPeakRss(pid: number): boolean {
   try {
@@ -110,4 +116,38 @@ export function machineCpu(): { busy: number; total: number } {
   const total = v.reduce((a, b) => a + b, 0);
   const idle = (v[3] ?? 0) + (v[4] ?? 0);
   return { busy: total - idle, total };
+}
+
+export interface RssReport {
+  /** Bytes, after the warm-up and at the end of the run; null when /proc cannot tell. */
+  warm: number | null;
+  end: number | null;
+  min: number | null;
+  max: number | null;
+}
+
+/** Why 1 s: RSS moves with the garbage collector over seconds; finer sampling only adds noise. */
+const RSS_SAMPLE_MS = 1000;
+
+/** Follow a process's RSS from now: its value after warmupMs and at stop(), and the lowest and highest seen between. */
+export function watchRss(pid: number, warmupMs: number): { stop(): RssReport } {
+  const seen: number[] = [];
+  let warm: number | null = null;
+  const sample = () => {
+    const v = rss(pid);
+    if (v !== null) seen.push(v);
+    return v;
+  };
+  const every = setInterval(sample, RSS_SAMPLE_MS);
+  const afterWarmup = setTimeout(() => {
+    warm = sample();
+  }, warmupMs);
+  return {
+    stop() {
+      clearInterval(every);
+      clearTimeout(afterWarmup);
+      const end = sample();
+      return { warm, end, min: seen.length ? Math.min(...seen) : null, max: seen.length ? Math.max(...seen) : null };
+    },
+  };
 }
