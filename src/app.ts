@@ -8,11 +8,12 @@ import { loggerOptions } from './http/logger.ts';
 import { newId } from './lib/ids.ts';
 import { DomainError } from './lib/errors.ts';
 import { findNul } from './lib/json-walk.ts';
-import { checkJsonText, findLoneSurrogate, JSON_DEPTH_MAX } from './lib/json-guard.ts';
+import { findLoneSurrogate, JSON_DEPTH_MAX, scanJsonText } from './lib/json-guard.ts';
 import { ErrorSchema } from './http/schemas.ts';
 import { registerErrorHandling } from './http/plugins/error-handler.ts';
 import { registerAuth } from './http/plugins/auth.ts';
 import { registerIdempotency } from './http/plugins/idempotency.ts';
+import { registerNumberTexts } from './http/plugins/number-texts.ts';
 import { registerSignatures } from './http/plugins/signatures.ts';
 import { registerMetrics } from './http/plugins/metrics.ts';
 import { registerDocs } from './http/plugins/docs.ts';
@@ -77,7 +78,8 @@ export async function buildApp(deps: AppDeps, options: BuildOptions = {}): Promi
     } catch {
       return done(new DomainError('invalid_request', 'The request body is not valid UTF-8.'), undefined);
     }
-    const shape = checkJsonText(text);
+    // One pass: the shape checks, and each number literal's text (amounts are read from it, not from the double).
+    const { problem: shape, numbers } = scanJsonText(text);
     if (shape) {
       return done(new DomainError('invalid_request', shape.problem === 'too_deep'
         ? `The request body is nested more than ${JSON_DEPTH_MAX} levels deep.`
@@ -96,8 +98,10 @@ export async function buildApp(deps: AppDeps, options: BuildOptions = {}): Promi
     if (nul !== null) return done(new DomainError('parameter_invalid', `\`${nul}\` must not contain NUL characters.`, nul), undefined);
     const surrogate = findLoneSurrogate(parsed);
     if (surrogate !== null) return done(new DomainError('parameter_invalid', `\`${surrogate}\` is not well-formed Unicode (a lone surrogate).`, surrogate), undefined);
+    request.numberTexts = numbers;
     done(null, parsed);
   });
+  registerNumberTexts(app);
 
   registerErrorHandling(app);
   // Before authentication, so that failed attempts (each audited) are limited too: per presented

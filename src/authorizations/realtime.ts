@@ -2,6 +2,8 @@ import crypto from 'node:crypto';
 import type { Queryable, Tx } from '../db/index.ts';
 import type { KeyProvider } from '../crypto/index.ts';
 import { newId } from '../lib/ids.ts';
+import { scanJsonText } from '../lib/json-guard.ts';
+import { AMOUNT_MAX, PLAIN_INTEGER } from '../lib/money.ts';
 import type { RealtimeVerdict } from './types.ts';
 
 /** Why 3 s: card networks give the issuer a few seconds in all; the merchant gets at most this share. */
@@ -106,6 +108,9 @@ export async function askMerchant(endpoint: DecisionEndpoint, payload: Record<st
     const ok = signature.split(' ').some((s) => s.length === expected.length && crypto.timingSafeEqual(Buffer.from(s), Buffer.from(expected)));
     if (!ok) return fallback('bad_signature');
   }
+  // Duplicate keys are a bad answer (which one would count?); number texts give the amount exactly.
+  const { problem, numbers } = scanJsonText(res.text);
+  if (problem) return fallback('bad_response');
   let answer: unknown;
   try {
     answer = JSON.parse(res.text);
@@ -114,6 +119,11 @@ export async function askMerchant(endpoint: DecisionEndpoint, payload: Record<st
   }
   if (typeof answer !== 'object' || answer === null || typeof (answer as { approved?: unknown }).approved !== 'boolean') return fallback('bad_response');
   const { approved, amount } = answer as { approved: boolean; amount?: unknown };
-  if (amount !== undefined && (!Number.isSafeInteger(amount) || (amount as number) <= 0)) return fallback('bad_response');
-  return { approved, source: 'merchant', ...(amount !== undefined ? { amount: BigInt(amount as number) } : {}) };
+  if (amount === undefined) return { approved, source: 'merchant' };
+  // The amount from its text, never the double: 1.0000000000000001 is a bad answer, not 1 (SPEC §4).
+  const text = typeof amount === 'number' ? numbers.get('/amount') : undefined;
+  if (text === undefined || !PLAIN_INTEGER.test(text) || text.length > String(AMOUNT_MAX).length) return fallback('bad_response');
+  const minor = BigInt(text);
+  if (minor <= 0n || minor > AMOUNT_MAX) return fallback('bad_response');
+  return { approved, source: 'merchant', amount: minor };
 }

@@ -32,12 +32,19 @@ describe('money helpers', () => {
     [5n, 2n, 3n], [4n, 2n, 2n], [1n, 3n, 0n], [2n, 3n, 1n], [-5n, 2n, -3n],
   ])('divRoundHalfUp(%s, %s) = %s', (a, b, q) => expect(divRoundHalfUp(a, b)).toBe(q));
 
+  // From the text only (a JSON string's value or a JSON number's own text): no trimming, no rounding.
   it.each([
-    ['3', 2, 300n], ['3.00', 2, 300n], [3, 2, 300n], ['3.1', 2, 310n], [5000.5, 2, 500050n], ['0.01', 2, 1n], ['7', 0, 7n],
-    ['3.001', 2, 'too_many_decimals'], ['-3', 2, 'not_positive'], ['0', 2, 'not_positive'], ['0.00', 2, 'not_positive'],
-    ['abc', 2, 'not_a_number'], [Number.NaN, 2, 'not_a_number'], [Infinity, 2, 'not_a_number'], ['1e3', 2, 'not_a_number'],
-    [1e21, 2, 'too_large'], ['9999999999999', 2, 'too_large'], [null, 2, 'not_a_number'], ['3.5', 0, 'too_many_decimals'],
-  ])('parseDecimal(%s, %s) = %s', (v, scale, out) => expect(parseDecimal(v, scale)).toBe(out));
+    ['3', 2, 300n], ['3.00', 2, 300n], ['3.0', 2, 300n], ['3.1', 2, 310n], ['5000.00', 2, 500000n], ['5000.5', 2, 500050n],
+    ['0.01', 2, 1n], ['7', 0, 7n], ['10000000000', 2, 10n ** 12n], ['1.234', 3, 1234n],
+    ['3.001', 2, 'too_many_decimals'], ['3.000', 2, 'too_many_decimals'], ['2.999999999999999999', 2, 'too_many_decimals'],
+    ['1.0000000000000001', 2, 'too_many_decimals'], ['3.5', 0, 'too_many_decimals'], ['3.0', 0, 'too_many_decimals'],
+    ['-3', 2, 'not_positive'], ['-0', 2, 'not_positive'], ['0', 2, 'not_positive'], ['0.00', 2, 'not_positive'],
+    [' 1', 2, 'not_a_number'], ['1 ', 2, 'not_a_number'], ['00001', 2, 'not_a_number'], ['01.5', 2, 'not_a_number'],
+    ['1e2', 2, 'not_a_number'], ['1E0', 2, 'not_a_number'], ['+1', 2, 'not_a_number'], ['3.', 2, 'not_a_number'],
+    ['.5', 2, 'not_a_number'], ['abc', 2, 'not_a_number'], ['', 2, 'not_a_number'], ['1,5', 2, 'not_a_number'],
+    ['NaN', 2, 'not_a_number'], ['Infinity', 2, 'not_a_number'], ['\u0661', 2, 'not_a_number'],
+    ['10000000000.01', 2, 'too_large'], ['9999999999999', 2, 'too_large'], ['9'.repeat(100_000), 2, 'too_large'],
+  ])('parseDecimal(%j, %s) = %s', (text, scale, out) => expect(parseDecimal(text, scale)).toBe(out));
 
   it('formats minor units', () => {
     expect(formatMinor(403n, 2)).toBe('4.03');

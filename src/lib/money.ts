@@ -30,31 +30,54 @@ export function formatMinor(amount: bigint, scale: number): string {
   return neg ? `-${out}` : out;
 }
 
+/** A whole number written with digits only and no leading zero: no sign, fraction or exponent (1.0, 1e2, -0, 01 are not). */
+export const PLAIN_INTEGER = /^(0|[1-9][0-9]*)$/;
+
+/**
+ * The only decimal forms facades accept: an integer part without leading
+ * zeros (unless it is exactly 0), then optionally a dot and at least one
+ * digit — "3", "3.5", "3.00", "0.01". No sign but a minus (refused as not
+ * positive), no spaces, no exponent, no "3." or ".5".
+ */
+const DECIMAL_TEXT = /^(-?)(0|[1-9][0-9]*)(?:\.([0-9]+))?$/;
+
 export type ParseFailure = 'not_a_number' | 'too_many_decimals' | 'not_positive' | 'too_large';
 
 /**
- * Parse a decimal amount strictly ("3", "3.00", 3, 5000.5): at most `scale`
- * decimals, positive, finite, at most AMOUNT_MAX minor units. Never rounds.
+ * Parse a facade's decimal amount from its text — a JSON string's value, or
+ * a JSON number's source text (never the double JSON.parse made of it):
+ * DECIMAL_TEXT with at most `scale` decimals (none when the scale is 0),
+ * positive, at most AMOUNT_MAX minor units. Never rounds.
  */
-export function parseDecimal(value: unknown, scale: number): bigint | ParseFailure {
-  let text: string;
-  if (typeof value === 'number') {
-    if (!Number.isFinite(value)) return 'not_a_number';
-    text = String(value);
-    if (/e/i.test(text)) return Math.abs(value) < 1 ? 'too_many_decimals' : 'too_large';
-  } else if (typeof value === 'string') {
-    text = value.trim();
-  } else {
-    return 'not_a_number';
-  }
-  const m = /^(-)?(\d{1,15})(?:\.(\d+))?$/.exec(text);
+export function parseDecimal(text: string, scale: number): bigint | ParseFailure {
+  const m = DECIMAL_TEXT.exec(text);
   if (!m) return 'not_a_number';
+  const negative = m[1] === '-';
+  const whole = m[2]!;
   const decimals = m[3] ?? '';
-  if (decimals.replace(/0+$/, '').length > scale) return 'too_many_decimals';
-  const minor = BigInt(m[2]!) * 10n ** BigInt(scale) + BigInt((decimals + '0'.repeat(scale)).slice(0, scale) || '0');
-  if (m[1] || minor <= 0n) return 'not_positive';
+  if (decimals.length > scale) return 'too_many_decimals';
+  // Before BigInt: a megabyte of digits must stay cheap. AMOUNT_MAX has 13 digits.
+  if (whole.length > 15) return negative ? 'not_positive' : 'too_large';
+  const minor = BigInt(whole) * 10n ** BigInt(scale) + BigInt(decimals.padEnd(scale, '0') || '0');
+  if (negative || minor === 0n) return 'not_positive';
   if (minor > AMOUNT_MAX) return 'too_large';
   return minor;
+}
+
+/** Why parseDecimal refused, to follow a facade's field name: "`amount` has more than 2 decimals for this currency". */
+export function decimalRefusal(failure: ParseFailure, scale: number): string {
+  switch (failure) {
+    case 'not_a_number': {
+      const examples = scale === 0 ? '"3"' : `"3" or "3.${'0'.repeat(scale)}"`;
+      return `must be a decimal written with digits only, such as ${examples} (no spaces, leading zeros or exponent)`;
+    }
+    case 'too_many_decimals':
+      return `has more than ${scale} decimals for this currency`;
+    case 'not_positive':
+      return 'must be positive';
+    case 'too_large':
+      return 'is too large';
+  }
 }
 
 /** A rate given as a decimal string → an exact fraction. */

@@ -159,7 +159,7 @@ const cardRecharge: Handler = async (tx, g, f) => {
   const card = await getCard(tx, g.owner, s(f, 'cardID'));
   checkCurrency(card, opt(f, 'currency'));
   const scale = await scaleOf(tx, card.currency);
-  const amount = parseAmount(f.amount, scale);
+  const amount = parseAmount(s(f, 'amount'), scale);
   const txn = await fundCard(tx, g.owner, card.id, amount, g);
   return ok({
     encrypt: 'SUCCESS', cardID: card.id, currency: card.currency, transactionId: txn.id,

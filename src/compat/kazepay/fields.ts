@@ -1,4 +1,6 @@
+import { assert } from '../../lib/assert.ts';
 import { DomainError } from '../../lib/errors.ts';
+import { jsonPointer, type NumberTexts } from '../../lib/json-guard.ts';
 import { KYC_IMAGE_BYTES_MAX } from '../../kyc/index.ts';
 
 /**
@@ -77,8 +79,11 @@ export const API_CODES = Object.keys(REQUEST_FIELDS) as ApiCode[];
 
 const invalid = (field: string, message: string) => new DomainError('parameter_invalid', message, field);
 
-/** Check a decrypted payload against its apiCode's fields; returns it with `autoActive` and integers normalised. */
-export function checkFields(apiCode: ApiCode, payload: Record<string, unknown>): Record<string, unknown> {
+/**
+ * Check a decrypted payload against its apiCode's fields; returns it with `autoActive` and integers normalised,
+ * and decimals as text (`numbers`: the payload's number literals as written, from scanJsonText).
+ */
+export function checkFields(apiCode: ApiCode, payload: Record<string, unknown>, numbers: NumberTexts): Record<string, unknown> {
   const specs: Record<string, Spec> = REQUEST_FIELDS[apiCode];
   for (const key of Object.keys(payload)) {
     if (!(key in specs)) throw invalid(key, `Unknown field \`${key}\` for ${apiCode}; its fields are ${Object.keys(specs).join(', ')}.`);
@@ -90,12 +95,12 @@ export function checkFields(apiCode: ApiCode, payload: Record<string, unknown>):
       if (spec.required) throw new DomainError('parameter_missing', `\`${field}\` is required for ${apiCode}.`, field);
       continue;
     }
-    out[field] = checkValue(field, spec, value);
+    out[field] = checkValue(field, spec, value, numbers);
   }
   return out;
 }
 
-function checkValue(field: string, spec: Spec, value: unknown): unknown {
+function checkValue(field: string, spec: Spec, value: unknown, numbers: NumberTexts): unknown {
   switch (spec.kind) {
     case 'string': {
       if (typeof value !== 'string') throw invalid(field, `\`${field}\` must be a string.`);
@@ -115,9 +120,14 @@ function checkValue(field: string, spec: Spec, value: unknown): unknown {
       }
       return n;
     }
-    case 'decimal':
-      if (typeof value !== 'number' && typeof value !== 'string') throw invalid(field, `\`${field}\` must be a number such as 5000.00.`);
-      return value;
+    case 'decimal': {
+      if (typeof value === 'string') return value;
+      if (typeof value !== 'number') throw invalid(field, `\`${field}\` must be a number such as 5000.00.`);
+      // A JSON number goes on as its own text (5000.00 → "5000.00"), never as the double: parseAmount decides (SPEC §4).
+      const text = numbers.get(jsonPointer([field]));
+      assert(text !== undefined, 'every number of a decoded payload has its text from scanJsonText');
+      return text;
+    }
   }
 }
 

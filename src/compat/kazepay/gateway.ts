@@ -6,6 +6,7 @@ import type { Clock } from '../../lib/clock.ts';
 import { DomainError } from '../../lib/errors.ts';
 import { canonicalJson } from '../../lib/canonical-json.ts';
 import { findNul } from '../../lib/json-walk.ts';
+import { JSON_DEPTH_MAX, scanJsonText, type NumberTexts } from '../../lib/json-guard.ts';
 import { appendAudit } from '../../audit/index.ts';
 import { authenticate, type Principal } from '../../merchants/index.ts';
 import type { CustomerPolicy } from '../../customers/index.ts';
@@ -166,7 +167,7 @@ async function answerVerified(
       err.code === 'live_access_required' ? err.message
         : 'The API key that registered this gateway key has been revoked; register the gateway key again (PUT /v1/gateway_keys) with an active key.');
   }
-  const payload = decodePayload(plain);
+  const { payload, numbers } = decodePayload(plain);
   if (!(API_CODES as string[]).includes(head.apiCode)) {
     throw new DomainError('parameter_invalid', `Unknown apiCode ${head.apiCode}; Tessera serves ${API_CODES.join(', ')}.`, 'apiCode');
   }
@@ -175,7 +176,7 @@ async function answerVerified(
   if (!principal.scopes.includes(scope)) {
     throw new DomainError('insufficient_scope', `The API key that registered this gateway key lacks the \`${scope}\` scope that ${apiCode} needs; register the gateway key again with a key that has it.`);
   }
-  const fields = checkFields(apiCode, payload);
+  const fields = checkFields(apiCode, payload, numbers);
   const now = deps.clock.now();
   const g: GatewayContext = {
     owner: { merchantId: gateway.merchantId, mode: gateway.mode }, scopes: principal.scopes, policy: deps.policy, keys: deps.keys,
@@ -207,10 +208,18 @@ async function answerVerified(
   }
 }
 
-function decodePayload(plain: Buffer): Record<string, unknown> {
+/** The decrypted JSON, with the same text checks as an HTTP body, and each number's text (amounts are read from it). */
+function decodePayload(plain: Buffer): { payload: Record<string, unknown>; numbers: NumberTexts } {
+  const text = plain.toString('utf8');
+  const { problem, numbers } = scanJsonText(text);
+  if (problem) {
+    throw new DomainError('parameter_invalid', problem.problem === 'too_deep'
+      ? `The decrypted body is nested more than ${JSON_DEPTH_MAX} levels deep.`
+      : `The decrypted body has the key \`${problem.key.slice(0, 100)}\` twice in one object.`);
+  }
   let payload: unknown;
   try {
-    payload = sjson.parse(plain.toString('utf8'), undefined, { protoAction: 'error', constructorAction: 'error' });
+    payload = sjson.parse(text, undefined, { protoAction: 'error', constructorAction: 'error' });
   } catch {
     throw new DomainError('parameter_invalid', 'The decrypted body is not valid JSON (or holds a __proto__ / constructor.prototype key).');
   }
@@ -219,7 +228,7 @@ function decodePayload(plain: Buffer): Record<string, unknown> {
   }
   const nul = findNul(payload);
   if (nul !== null) throw new DomainError('parameter_invalid', `\`${nul}\` must not contain NUL characters.`, nul);
-  return payload as Record<string, unknown>;
+  return { payload: payload as Record<string, unknown>, numbers };
 }
 
 function fingerprintOf(apiCode: string, version: string, payload: unknown): Buffer {

@@ -1,5 +1,5 @@
 import { DomainError } from '../../lib/errors.ts';
-import { formatMinor, parseDecimal } from '../../lib/money.ts';
+import { decimalRefusal, formatMinor, parseDecimal } from '../../lib/money.ts';
 import type { CardStatus } from '../../cards/index.ts';
 import type { Transaction, TransactionStatus, TransactionType } from '../../transactions/index.ts';
 
@@ -70,15 +70,14 @@ export function amountNumber(minor: bigint, scale: number): number {
   return Number(formatMinor(minor, scale));
 }
 
-/** A decimal the merchant sent ("5000.00", 5000.00) → minor units; never rounds (SPEC §4). */
-export function parseAmount(value: unknown, scale: number, field = 'amount'): bigint {
-  const parsed = parseDecimal(value, scale);
+/**
+ * A decimal the merchant sent → minor units; never rounds (SPEC §4). `text` is the field as checkFields
+ * gives it: a JSON string's value, or a JSON number's own text (5000.00 stays "5000.00").
+ */
+export function parseAmount(text: string, scale: number, field = 'amount'): bigint {
+  const parsed = parseDecimal(text, scale);
   if (typeof parsed === 'bigint') return parsed;
-  const why = {
-    not_a_number: 'must be a decimal number such as 5000.00', too_many_decimals: `has more than ${scale} decimals for this currency`,
-    not_positive: 'must be positive', too_large: 'is too large',
-  }[parsed];
-  throw new DomainError('parameter_invalid', `\`${field}\` ${why}.`, field);
+  throw new DomainError('parameter_invalid', `\`${field}\` ${decimalRefusal(parsed, scale)}.`, field);
 }
 
 /** yyyy-MM-dd HH:mm:ss, UTC. */

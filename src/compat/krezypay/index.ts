@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type } from '@fastify/type-provider-typebox';
 import { DomainError } from '../../lib/errors.ts';
 import { allCountries } from '../../lib/countries.ts';
-import { formatMinor, parseDecimal } from '../../lib/money.ts';
+import { decimalRefusal, formatMinor, parseDecimal } from '../../lib/money.ts';
 import { PAGE_LIMIT_MAX } from '../../lib/pagination.ts';
 import { changeCardStatus, createCard, getCard, maskedNumber, readCardBalances, revealCard, type Card } from '../../cards/index.ts';
 import { createCustomer, getCustomer, type CustomerInput } from '../../customers/index.ts';
@@ -12,6 +12,7 @@ import { listTransactions } from '../../transactions/index.ts';
 import type { Queryable } from '../../db/index.ts';
 import { actionContext, ownerOf } from '../../http/plugins/auth.ts';
 import { mutation } from '../../http/plugins/idempotency.ts';
+import { decimalText } from '../../http/plugins/number-texts.ts';
 import { AddressSchema, CustomerInputSchema } from '../../http/presenters/customers.ts';
 import { facadeErrors, requireMode } from '../shared.ts';
 import { KREZYPAY_STATUS, expMMYY, krezyCard, krezyCustomer } from './present.ts';
@@ -22,8 +23,10 @@ const ErrorBody = Type.Object({ status: Type.Literal('error'), error: Type.Strin
 const errors = { 401: ErrorBody, 404: ErrorBody, 422: ErrorBody };
 const Mode = Type.Object({ mode: Type.Union([Type.Literal('sandbox'), Type.Literal('live')]) });
 const CardId = Type.String({ minLength: 1, maxLength: 64, description: "Tessera's card id (card_…)." });
-/** KrezyPay accepts "3", "3.00" and 3; parsed strictly in the card's currency. */
-const DecimalAmount = Type.Union([Type.String({ maxLength: 32 }), Type.Number()], { description: 'Decimal amount: "3", "3.00" or 3; at most the currency\'s decimals, positive.' });
+/** KrezyPay sends "3", "3.00" or 3; parsed strictly from its text (parseDecimal) in the card's currency, never rounded. */
+const DecimalAmount = Type.Union([Type.String({ maxLength: 32 }), Type.Number()], {
+  description: 'Decimal amount, as a string or a JSON number: "3", "3.5", "3.00", 5000.00 — digits, no leading zeros, optionally a dot and 1 to the currency\'s decimals; positive. No spaces, exponents or extra decimals: anything else is a 422, never rounded.',
+});
 
 /**
  * The KrezyPay API (seeds 000 and 002) over Tessera's modules, mounted at
@@ -40,13 +43,12 @@ export async function krezypay(app: FastifyInstance): Promise<void> {
 
   const owner = (r: FastifyRequest) => ownerOf(r);
   const cardOf = async (q: Queryable, r: FastifyRequest) => getCard(q, owner(r), (r.body as { card_id: string }).card_id);
-  const amountFor = async (q: Queryable, card: Card, value: unknown): Promise<bigint> => {
+  // From the amount's text: a JSON number's own digits, not the double (2.999999999999999999 is not 3).
+  const amountFor = async (q: Queryable, card: Card, request: FastifyRequest): Promise<bigint> => {
     const scale = (await ledgerOf(q, card.currency))!.scale;
-    const parsed = parseDecimal(value, scale);
-    if (typeof parsed !== 'bigint') {
-      const why = { not_a_number: 'is not a number', too_many_decimals: `has more than ${scale} decimals`, not_positive: 'must be positive', too_large: 'is too large' }[parsed];
-      throw new DomainError('parameter_invalid', `The amount ${why}.`, 'amount');
-    }
+    const text = decimalText(request, 'amount');
+    const parsed = text === null ? 'not_a_number' : parseDecimal(text, scale);
+    if (typeof parsed !== 'bigint') throw new DomainError('parameter_invalid', `The amount ${decimalRefusal(parsed, scale)}.`, 'amount');
     return parsed;
   };
   const scaleOf = async (q: Queryable, currency: string) => (await ledgerOf(q, currency))!.scale;
@@ -71,7 +73,7 @@ export async function krezypay(app: FastifyInstance): Promise<void> {
   const estimate = route('card/authorization_estimate', 'KrezyPay: estimate an authorization', 'Fee (1 USD + 1 % by default, half-up) and total for an amount: `{"status": "success", "amount": "3.00", "tax": "1.03", "total": 4.03}` — `total` is a JSON number, as documented.', { card_id: CardId, amount: DecimalAmount });
   app.post(estimate.path, estimate.opts, async (request) => {
     const card = await cardOf(db, request);
-    const amount = await amountFor(db, card, (request.body as { amount: unknown }).amount);
+    const amount = await amountFor(db, card, request);
     const e = await db.transaction((tx) => estimateReservation(tx, owner(request), card.id, amount));
     const scale = await scaleOf(db, card.currency);
     return { status: 'success', amount: formatMinor(e.amount, scale), tax: formatMinor(e.fee, scale), total: Number(formatMinor(e.total, scale)) };
@@ -80,7 +82,7 @@ export async function krezypay(app: FastifyInstance): Promise<void> {
   const send = route('card/send_authorization', 'KrezyPay: send an authorization (reserve funds)', 'Moves amount + fee into the card\'s authorization balance for 10 minutes (24 hours for business cards); the unused part returns at expiry.', { card_id: CardId, amount: DecimalAmount });
   app.post(send.path, send.opts, (request, reply) => mutation(request, reply, async (tx) => {
     const card = await cardOf(tx, request);
-    await reserve(tx, owner(request), card.id, await amountFor(tx, card, (request.body as { amount: unknown }).amount), actionContext(request, clock.now()));
+    await reserve(tx, owner(request), card.id, await amountFor(tx, card, request), actionContext(request, clock.now()));
     return { status: 200, body: { status: 'success', message: 'Transaction successful.' } };
   }));
 
@@ -88,7 +90,7 @@ export async function krezypay(app: FastifyInstance): Promise<void> {
     const r = route(path, summary, `${summary.replace('KrezyPay: ', '')} between the merchant wallet and the card; amount as a decimal.`, { card_id: CardId, amount: DecimalAmount });
     app.post(r.path, r.opts, (request, reply) => mutation(request, reply, async (tx) => {
       const card = await cardOf(tx, request);
-      const txn = await fn(tx, owner(request), card.id, await amountFor(tx, card, (request.body as { amount: unknown }).amount), actionContext(request, clock.now()));
+      const txn = await fn(tx, owner(request), card.id, await amountFor(tx, card, request), actionContext(request, clock.now()));
       const balances = await readCardBalances(tx, card);
       const scale = await scaleOf(tx, card.currency);
       return { status: 200, body: { status: 'success', message: 'Transaction successful.', transaction_id: txn.id, amount: formatMinor(txn.amount, scale), balance: formatMinor(balances.available, scale) } };

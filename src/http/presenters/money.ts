@@ -1,12 +1,16 @@
 import { Type } from '@fastify/type-provider-typebox';
+import { ExactInteger } from '../plugins/number-texts.ts';
 import { AMOUNT_MAX } from '../../lib/money.ts';
 import { TRANSACTION_STATUSES, TRANSACTION_TYPES } from '../../transactions/index.ts';
 import { Timestamp } from '../schemas.ts';
 
 const nullable = <T extends ReturnType<typeof Type.String>>(t: T) => Type.Union([t, Type.Null()]);
 
-/** Native amounts: a positive integer number of minor units (no strings, no fractions, nothing beyond AMOUNT_MAX). */
-export const Amount = Type.Integer({ minimum: 1, maximum: Number(AMOUNT_MAX), description: 'Minor units (cents), a positive integer.' });
+/**
+ * Native amounts: a positive integer number of minor units, written with digits only (no strings, fractions or
+ * exponents, nothing beyond AMOUNT_MAX). Routes read them with amountFrom, from the number's text.
+ */
+export const Amount = ExactInteger({ minimum: 1, maximum: Number(AMOUNT_MAX), description: 'Minor units (cents), a positive integer.' });
 export const Currency = Type.String({ pattern: '^[A-Z]{3}$', description: 'ISO 4217 code, upper case, e.g. USD.' });
 
 export const MerchantInfoSchema = Type.Object({

@@ -9,6 +9,7 @@ import {
 import { PAGE_LIMIT_DEFAULT } from '../../../lib/pagination.ts';
 import { actionContext, merchantNow, ownerOf, requireSandbox } from '../../plugins/auth.ts';
 import { mutation } from '../../plugins/idempotency.ts';
+import { amountFrom, optionalAmountFrom } from '../../plugins/number-texts.ts';
 import { Amount, AuthorizationSchema, Currency, MerchantInfoSchema, TransactionSchema } from '../../presenters/money.ts';
 import { PageQuery, Timestamp, errorResponses, listOf } from '../../schemas.ts';
 
@@ -32,8 +33,8 @@ export function authorizationRoutes(app: FastifyInstance): void {
     },
   }, async (request, reply) => {
     requireSandbox(request);
-    const b = request.body as { card_id: string; amount: number; currency: string; merchant: AuthorizationRequest['merchant']; partial_allowed?: boolean };
-    const req: AuthorizationRequest = { cardId: b.card_id, amount: BigInt(b.amount), currency: b.currency, merchant: b.merchant, partialAllowed: b.partial_allowed ?? false };
+    const b = request.body as { card_id: string; currency: string; merchant: AuthorizationRequest['merchant']; partial_allowed?: boolean };
+    const req: AuthorizationRequest = { cardId: b.card_id, amount: amountFrom(request, 'amount'), currency: b.currency, merchant: b.merchant, partialAllowed: b.partial_allowed ?? false };
     const owner = ownerOf(request);
     const now = merchantNow(request);
     if (request.headers['idempotency-key'] === undefined) return app.authorizations.authorize(owner, req, now);
@@ -51,7 +52,7 @@ export function authorizationRoutes(app: FastifyInstance): void {
     }));
 
   const at = (r: FastifyRequest) => actionContext(r, app.deps.clock.now()).at;
-  const amountOf = (r: FastifyRequest) => BigInt((r.body as { amount: number }).amount);
+  const amountOf = (r: FastifyRequest) => amountFrom(r, 'amount');
   lifecycle('increment', 'Increment an authorization', 'The hold grows by `amount` (merchant currency). Declined increments leave the hold as it was; the answer\'s transaction says why.',
     { amount: Amount }, async (r, tx) => {
       const res = await increment(tx, ownerOf(r), authId(r), amountOf(r), at(r));
@@ -64,8 +65,7 @@ export function authorizationRoutes(app: FastifyInstance): void {
     });
   lifecycle('reverse', 'Reverse an authorization', 'Releases the whole hold, or `amount` of it (the hold and its fee shrink).',
     { amount: Type.Optional(Amount) }, async (r, tx) => {
-      const a = (r.body as { amount?: number }).amount;
-      const res = await reverse(tx, ownerOf(r), authId(r), a === undefined ? null : BigInt(a), at(r));
+      const res = await reverse(tx, ownerOf(r), authId(r), optionalAmountFrom(r, 'amount'), at(r));
       return { authorization: res.authorization, transaction: presentTransaction(res.transaction) };
     });
 
@@ -77,8 +77,8 @@ export function authorizationRoutes(app: FastifyInstance): void {
     },
   }, (request, reply) => mutation(request, reply, async (tx) => {
     requireSandbox(request);
-    const b = request.body as { card_id: string; amount: number; merchant: AuthorizationRequest['merchant'] };
-    return { status: 200, body: presentTransaction(await forcePost(tx, ownerOf(request), b.card_id, BigInt(b.amount), b.merchant, at(request))) };
+    const b = request.body as { card_id: string; merchant: AuthorizationRequest['merchant'] };
+    return { status: 200, body: presentTransaction(await forcePost(tx, ownerOf(request), b.card_id, amountFrom(request, 'amount'), b.merchant, at(request))) };
   }));
 
   app.post('/v1/simulate/refunds', {
@@ -89,8 +89,8 @@ export function authorizationRoutes(app: FastifyInstance): void {
     },
   }, (request, reply) => mutation(request, reply, async (tx) => {
     requireSandbox(request);
-    const b = request.body as { card_id: string; amount: number; authorization_id?: string };
-    return { status: 200, body: presentTransaction(await refund(tx, ownerOf(request), b.card_id, BigInt(b.amount), b.authorization_id ?? null, at(request))) };
+    const b = request.body as { card_id: string; authorization_id?: string };
+    return { status: 200, body: presentTransaction(await refund(tx, ownerOf(request), b.card_id, amountFrom(request, 'amount'), b.authorization_id ?? null, at(request))) };
   }));
 
   app.post('/v1/simulate/clock/advance', {

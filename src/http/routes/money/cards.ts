@@ -5,6 +5,7 @@ import { presentTransaction } from '../../../transactions/index.ts';
 import { toJsonNumber } from '../../../lib/money.ts';
 import { actionContext, ownerOf } from '../../plugins/auth.ts';
 import { mutation } from '../../plugins/idempotency.ts';
+import { amountFrom } from '../../plugins/number-texts.ts';
 import { CardSchema, cardBody } from '../../presenters/cards.ts';
 import { Amount, TransactionSchema } from '../../presenters/money.ts';
 import { errorResponses, Timestamp } from '../../schemas.ts';
@@ -14,7 +15,7 @@ const security = [{ apiKey: [] }];
 const CardParams = Type.Object({ cardId: Type.String({ maxLength: 64 }) });
 const AmountBody = Type.Object({ amount: Amount }, { additionalProperties: false });
 const cardId = (r: FastifyRequest) => (r.params as { cardId: string }).cardId;
-const amountOf = (r: FastifyRequest) => BigInt((r.body as { amount: number }).amount);
+const amountOf = (r: FastifyRequest) => amountFrom(r, 'amount');
 
 export function cardMoneyRoutes(app: FastifyInstance): void {
   const { db, clock } = app.deps;

@@ -10,13 +10,14 @@ import {
 } from '../../../authorizations/index.ts';
 import { DomainError } from '../../../lib/errors.ts';
 import { assertWebhookUrl } from '../../../webhooks/index.ts';
-import { parseRate } from '../../../lib/money.ts';
+import { AMOUNT_MAX, parseRate } from '../../../lib/money.ts';
 import { actionContext, ownerOf } from '../../plugins/auth.ts';
 import { mutation } from '../../plugins/idempotency.ts';
+import { ExactInteger } from '../../plugins/number-texts.ts';
 import { Currency } from '../../presenters/money.ts';
 import { errorResponses } from '../../schemas.ts';
 
-const limit = (what: string) => Type.Optional(Type.Integer({ minimum: 0, maximum: 1e12, description: `${what}, minor units of the card currency.` }));
+const limit = (what: string) => Type.Optional(ExactInteger({ minimum: 0, maximum: Number(AMOUNT_MAX), description: `${what}, minor units of the card currency.` }));
 const ControlsSchema = Type.Object({
   per_authorization: limit('Largest single authorization'),
   daily: limit('Spend per UTC day (from 00:00)'),
@@ -32,8 +33,8 @@ const ControlsSchema = Type.Object({
 const ControlsResponse = Type.Object({ object: Type.Literal('spending_controls'), owner_type: Type.String(), owner_id: Type.String(), ...ControlsSchema.properties });
 
 const FeeScheduleSchema = Type.Object({
-  authorization_fixed: Type.Integer({ minimum: 0, maximum: 1e9 }), authorization_percent_bps: Type.Integer({ minimum: 0, maximum: 10000 }),
-  funding_fixed: Type.Integer({ minimum: 0, maximum: 1e9 }), funding_percent_bps: Type.Integer({ minimum: 0, maximum: 10000 }),
+  authorization_fixed: ExactInteger({ minimum: 0, maximum: 1e9, description: 'Minor units.' }), authorization_percent_bps: Type.Integer({ minimum: 0, maximum: 10000 }),
+  funding_fixed: ExactInteger({ minimum: 0, maximum: 1e9, description: 'Minor units.' }), funding_percent_bps: Type.Integer({ minimum: 0, maximum: 10000 }),
   fx_percent_bps: Type.Integer({ minimum: 0, maximum: 10000 }),
 }, { additionalProperties: false });
 

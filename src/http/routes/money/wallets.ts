@@ -6,6 +6,7 @@ import { presentTransaction } from '../../../transactions/index.ts';
 import { toJsonNumber } from '../../../lib/money.ts';
 import { actionContext, ownerOf, requireSandbox } from '../../plugins/auth.ts';
 import { mutation } from '../../plugins/idempotency.ts';
+import { amountFrom } from '../../plugins/number-texts.ts';
 import { Amount, Currency, TransactionSchema } from '../../presenters/money.ts';
 import { errorResponses } from '../../schemas.ts';
 
@@ -34,8 +35,8 @@ export function walletRoutes(app: FastifyInstance): void {
     },
   }, (request, reply) => mutation(request, reply, async (tx) => {
     requireSandbox(request);
-    const { currency, amount } = request.body as { currency: string; amount: number };
-    return { status: 200, body: presentTransaction(await deposit(tx, ownerOf(request), currency, BigInt(amount), actionContext(request, clock.now()))) };
+    const { currency } = request.body as { currency: string };
+    return { status: 200, body: presentTransaction(await deposit(tx, ownerOf(request), currency, amountFrom(request, 'amount'), actionContext(request, clock.now()))) };
   }));
 
   app.post('/admin/v1/merchants/:id/wallet_credits', {
@@ -49,8 +50,8 @@ export function walletRoutes(app: FastifyInstance): void {
     },
   }, (request, reply) => mutation(request, reply, async (tx) => {
     const merchant = await getMerchant(tx, (request.params as { id: string }).id);
-    const { currency, amount, mode } = request.body as { currency: string; amount: number; mode?: 'sandbox' | 'live' };
-    const txn = await deposit(tx, { merchantId: merchant.id, mode: mode ?? 'live' }, currency, BigInt(amount), actionContext(request, clock.now()));
+    const { currency, mode } = request.body as { currency: string; mode?: 'sandbox' | 'live' };
+    const txn = await deposit(tx, { merchantId: merchant.id, mode: mode ?? 'live' }, currency, amountFrom(request, 'amount'), actionContext(request, clock.now()));
     return { status: 200, body: presentTransaction(txn) };
   }));
 }
