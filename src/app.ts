@@ -1,6 +1,4 @@
-import crypto from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
-import rateLimit from '@fastify/rate-limit';
 import { TypeBoxValidatorCompiler, registerAjvFormats } from '@fastify/type-provider-typebox';
 import sjson from 'secure-json-parse';
 import type { AppDeps } from './http/deps.ts';
@@ -12,6 +10,7 @@ import { findLoneSurrogate, JSON_DEPTH_MAX, scanJsonText } from './lib/json-guar
 import { ErrorSchema } from './http/schemas.ts';
 import { registerErrorHandling } from './http/plugins/error-handler.ts';
 import { registerAuth } from './http/plugins/auth.ts';
+import { registerRateLimits } from './http/plugins/rate-limit.ts';
 import { registerIdempotency } from './http/plugins/idempotency.ts';
 import { registerNumberTexts } from './http/plugins/number-texts.ts';
 import { registerSignatures } from './http/plugins/signatures.ts';
@@ -104,21 +103,7 @@ export async function buildApp(deps: AppDeps, options: BuildOptions = {}): Promi
   registerNumberTexts(app);
 
   registerErrorHandling(app);
-  // Before authentication, so that failed attempts (each audited) are limited too: per presented
-  // credential (a hash of it, never the secret), or per address when there is none.
-  await app.register(rateLimit, {
-    global: true,
-    hook: 'onRequest',
-    max: deps.config.rateLimitMax,
-    timeWindow: deps.config.rateLimitWindowMs,
-    keyGenerator: (request) => {
-      const credential = request.headers.authorization;
-      return credential ? `cred:${crypto.createHash('sha256').update(credential).digest('base64url')}` : `ip:${request.ip}`;
-    },
-    errorResponseBuilder: (_request, context) =>
-      Object.assign(new DomainError('rate_limited', `Too many requests; retry in ${Math.ceil(context.ttl / 1000)} seconds.`), { statusCode: 429 }),
-  });
-  registerAuth(app);
+  registerAuth(app, await registerRateLimits(app));
   registerIdempotency(app);
   registerSignatures(app);
   const metrics = registerMetrics(app);

@@ -25,9 +25,24 @@ export interface Config {
   readonly pvki: string | null;
   readonly decimalizationTable: string | null;
   readonly logLevel: LogLevel;
-  /** Requests per key (or per address when unauthenticated) per rate window. */
-  readonly rateLimitMax: number;
-  readonly rateLimitWindowMs: number;
+  /**
+   * Requests per key (every mode), per operator and per address per window, when the operator sets
+   * TESSERA_RATE_LIMIT_MAX or TESSERA_RATE_LIMIT_WINDOW_MS; null when neither is set: the per-second limits below apply.
+   */
+  readonly rateLimitMax: number | null;
+  readonly rateLimitWindowMs: number | null;
+  /** Requests per second per live key (and for the operator's admin token). */
+  readonly rateLimitLivePerSecond: number;
+  /** Requests per second per sandbox key. */
+  readonly rateLimitSandboxPerSecond: number;
+  /** Requests per second per client address without credentials: public routes (health, docs) and unknown paths. */
+  readonly rateLimitAddressPerSecond: number;
+  /** Failed authentications per client address per minute; never raised by TESSERA_RATE_LIMIT_MAX. */
+  readonly authFailuresPerMinute: number;
+  /** Redis that holds the rate-limit counters, so that they hold across processes; null: each process counts alone. */
+  readonly redisUrl: string | null;
+  /** Prefix of every Redis key Tessera writes (several installations may share one Redis). */
+  readonly redisKeyPrefix: string;
   /** The BIN (first 6–8 digits) new card numbers are drawn from, per brand. */
   readonly cardBins: Readonly<{ VISA: string; MASTERCARD: string }>;
   /** Customers must be at least this old (years) on their date of birth. */
@@ -102,6 +117,36 @@ function databaseUrl(env: Env): string | null {
   return raw;
 }
 
+function redisUrl(env: Env): string | null {
+  const raw = optional(env, 'TESSERA_REDIS_URL');
+  if (raw === null) return null;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    // The value may hold a password: never repeat it.
+    throw new ConfigError('TESSERA_REDIS_URL', 'is not a valid URL (expected redis://[user:password@]host:port[/db])');
+  }
+  if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') {
+    throw new ConfigError('TESSERA_REDIS_URL', `must use redis:// or rediss://, got ${url.protocol}//`);
+  }
+  return raw;
+}
+
+/**
+ * The old per-window limit, kept with its documented meaning (benchmarks and operators raise it): when either variable
+ * is set, both apply, the other at its old default (600 requests, 60 s).
+ */
+function windowLimit(env: Env): { rateLimitMax: number | null; rateLimitWindowMs: number | null } {
+  if (optional(env, 'TESSERA_RATE_LIMIT_MAX') === null && optional(env, 'TESSERA_RATE_LIMIT_WINDOW_MS') === null) {
+    return { rateLimitMax: null, rateLimitWindowMs: null };
+  }
+  return {
+    rateLimitMax: integer(env, 'TESSERA_RATE_LIMIT_MAX', 600, 1, 1_000_000),
+    rateLimitWindowMs: integer(env, 'TESSERA_RATE_LIMIT_WINDOW_MS', 60_000, 1000, 86_400_000),
+  };
+}
+
 function bin(env: Env, name: string, fallback: string, brand: RegExp): string {
   const value = optional(env, name) ?? fallback;
   if (!/^\d{6,8}$/.test(value)) throw new ConfigError(name, 'must be 6 to 8 digits');
@@ -141,8 +186,16 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     pvki: optional(env, 'TESSERA_PVKI'),
     decimalizationTable: optional(env, 'TESSERA_DECIMALIZATION_TABLE'),
     logLevel,
-    rateLimitMax: integer(env, 'TESSERA_RATE_LIMIT_MAX', 600, 1, 1_000_000),
-    rateLimitWindowMs: integer(env, 'TESSERA_RATE_LIMIT_WINDOW_MS', 60_000, 1000, 86_400_000),
+    ...windowLimit(env),
+    // Why these: Stripe's documented limits for a card API, 100 requests a second live and 25 in its sandbox.
+    rateLimitLivePerSecond: integer(env, 'TESSERA_RATE_LIMIT_LIVE_PER_SECOND', 100, 1, 1_000_000),
+    rateLimitSandboxPerSecond: integer(env, 'TESSERA_RATE_LIMIT_SANDBOX_PER_SECOND', 25, 1, 1_000_000),
+    // Why 50: a docs page or a dashboard loads a handful of assets at once, and a load balancer probes a few times a second.
+    rateLimitAddressPerSecond: integer(env, 'TESSERA_RATE_LIMIT_ADDRESS_PER_SECOND', 50, 1, 1_000_000),
+    // Why 30: a client with a wrong or expired credential learns it from the first answer; more is a script guessing.
+    authFailuresPerMinute: integer(env, 'TESSERA_RATE_LIMIT_AUTH_FAILURES_PER_MINUTE', 30, 1, 1_000_000),
+    redisUrl: redisUrl(env),
+    redisKeyPrefix: optional(env, 'TESSERA_REDIS_KEY_PREFIX') ?? 'tessera:',
     minCustomerAge: integer(env, 'TESSERA_MIN_CUSTOMER_AGE', 18, 0, 125),
     cardBins: Object.freeze({ VISA: bin(env, 'TESSERA_BIN_VISA', '424242', /^4/), MASTERCARD: bin(env, 'TESSERA_BIN_MASTERCARD', '555555', /^(5[1-5]|2(2[2-9]|[3-6]\d|7[01]|720))/) }),
     production: nodeEnv === 'production',

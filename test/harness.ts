@@ -68,9 +68,18 @@ export async function createTestDb(options: { poolSize?: number } = {}): Promise
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
 
+/**
+ * Rate limits out of the way: tests send hundreds of requests a second from one address with one key, and the
+ * shared security cases fail authentication on purpose. Rate-limit tests set their own.
+ */
+const UNLIMITED = {
+  rateLimitLivePerSecond: 1_000_000, rateLimitSandboxPerSecond: 1_000_000, rateLimitAddressPerSecond: 1_000_000, authFailuresPerMinute: 1_000_000,
+} satisfies Partial<Config>;
+
 export function testConfig(overrides: Partial<Config> = {}): Config {
   return Object.freeze({
     ...loadConfig({ TESSERA_ADMIN_TOKEN: ADMIN_TOKEN, LOG_LEVEL: 'silent' }, process.cwd()),
+    ...UNLIMITED,
     ...overrides,
   });
 }

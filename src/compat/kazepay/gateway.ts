@@ -7,7 +7,6 @@ import { DomainError } from '../../lib/errors.ts';
 import { canonicalJson } from '../../lib/canonical-json.ts';
 import { findNul } from '../../lib/json-walk.ts';
 import { JSON_DEPTH_MAX, scanJsonText, type NumberTexts } from '../../lib/json-guard.ts';
-import { appendAudit } from '../../audit/index.ts';
 import { authenticate, type Principal } from '../../merchants/index.ts';
 import type { CustomerPolicy } from '../../customers/index.ts';
 import {
@@ -22,10 +21,11 @@ import * as store from './store.ts';
 /**
  * The gateway's pipeline for one envelope:
  *   1. shape → 2. sysId → 3. signature → 4. decryption: any failure here is the
- *      same unsigned VERIFY_FAILED answer (HTTP 401), audited with its reason;
+ *      same unsigned VERIFY_FAILED answer (HTTP 401), counted against the client
+ *      address (429 past its limit) and audited with its reason (deps.refused);
  *   5. from then on the merchant is authenticated and every answer is signed and
- *      encrypted for its key: version, payload, apiCode, scope and fields are
- *      checked (FAILED answers, not stored), then
+ *      encrypted for its key: version, payload, apiCode, scope, the key's reveal
+ *      limit (queryCard) and fields are checked (FAILED answers, not stored), then
  *   6. the requestNo is claimed in the same transaction as the module calls, and
  *      the answer stored with it: a repeat replays it byte for byte, a repeat
  *      with another payload is refused, and a requestNo never acts twice.
@@ -35,8 +35,6 @@ import * as store from './store.ts';
 export const RESPONSE_RETENTION_MS = 24 * 60 * 60 * 1000;
 /** Why 100: stored responses are cleared a few at a time, inside requests, so no request pays for a backlog. */
 const PRUNE_BATCH_MAX = 100;
-/** Why 30 a minute: as the native reveal route; a person looking at a card, not a script exporting numbers. */
-export const REVEALS_PER_MINUTE_MAX = 30;
 
 export const HEAD_PATTERNS = {
   apiCode: /^[A-Za-z][A-Za-z0-9]{0,39}$/,
@@ -55,7 +53,17 @@ export interface GatewayDeps {
   keys: KeyProvider;
   clock: Clock;
   policy: CustomerPolicy;
-  takeReveal: (sysId: string) => boolean;
+  /** False when the key has revealed too many cards this minute, here and on the other surfaces (http/plugins/rate-limit.ts). */
+  takeReveal: (keyId: string) => Promise<boolean>;
+  /** An envelope that cannot be verified: counted against the client address (throws rate_limited past the limit), then audited. */
+  refused: (refusal: Refusal) => Promise<void>;
+}
+
+/** What is said of an unverifiable envelope: the reason, and the head fields that are well-formed. */
+export interface Refusal {
+  reason: string;
+  sysId: string | null;
+  apiCode: string | null;
 }
 
 export type GatewayAnswer = { status: number; envelope: Envelope<ResponseHead>; replayed: boolean };
@@ -104,7 +112,8 @@ export async function handleEnvelope(deps: GatewayDeps, raw: unknown, origin: st
     verified = await verify(deps, raw);
   } catch (err) {
     if (!(err instanceof Refused)) throw err;
-    await auditRefusal(deps, raw, err.reason, origin);
+    const e = echo(raw);
+    await deps.refused({ reason: err.reason, sysId: e.sysId || null, apiCode: e.apiCode || null });
     return unsignedAnswer(raw, 401, VERIFY_FAILED.code, VERIFY_FAILED.detail);
   }
   const { parsed, gateway, privateKey, plain } = verified;
@@ -129,14 +138,6 @@ async function verify(deps: GatewayDeps, raw: unknown) {
   const plain = openPayload(parsed.head.keyEnc, parsed.encrypt, privateKey);
   if (plain === null) throw new Refused('undecryptable');
   return { parsed, gateway, privateKey, plain };
-}
-
-async function auditRefusal(deps: GatewayDeps, raw: unknown, reason: string, origin: string): Promise<void> {
-  const e = echo(raw);
-  await deps.db.transaction((tx) => appendAudit(tx, {
-    actor: 'anonymous', action: 'kazepay.verify_failure', target: e.sysId || null, result: 'failure', origin, at: deps.clock.now(),
-    details: { reason, api_code: e.apiCode || null },
-  }));
 }
 
 /** Signed and encrypted for the merchant: a result (SUCCESS) or a DomainError (FAILED, with KazePay field names). */
@@ -176,11 +177,15 @@ async function answerVerified(
   if (!principal.scopes.includes(scope)) {
     throw new DomainError('insufficient_scope', `The API key that registered this gateway key lacks the \`${scope}\` scope that ${apiCode} needs; register the gateway key again with a key that has it.`);
   }
+  // A reveal (queryCard) counts against the key's reveals on every surface, before anything is read.
+  if (scope === 'cards:reveal' && !(await deps.takeReveal(principal.keyId))) {
+    throw new DomainError('rate_limited', 'Too many card reveals by this key this minute; retry in a minute.');
+  }
   const fields = checkFields(apiCode, payload, numbers);
   const now = deps.clock.now();
   const g: GatewayContext = {
     owner: { merchantId: gateway.merchantId, mode: gateway.mode }, scopes: principal.scopes, policy: deps.policy, keys: deps.keys,
-    actor: principal.keyId, origin, at: new Date(now.getTime() + principal.clockOffsetMs), takeReveal: () => deps.takeReveal(gateway.sysId),
+    actor: principal.keyId, origin, at: new Date(now.getTime() + principal.clockOffsetMs),
   };
   const request = { sysId: gateway.sysId, requestNo: head.requestNo, apiCode, fingerprint: fingerprintOf(apiCode, head.version, payload) };
 

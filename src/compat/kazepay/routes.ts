@@ -2,13 +2,13 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from '@fastify/type-provider-typebox';
 import { errorSpec, retryAfterSeconds } from '../../http/errors.ts';
 import { toDomainError } from '../../http/plugins/error-handler.ts';
-import { actionContext, principalOf, ownerOf } from '../../http/plugins/auth.ts';
+import { actionContext, principalOf, ownerOf, refuseAttempt } from '../../http/plugins/auth.ts';
 import { mutation } from '../../http/plugins/idempotency.ts';
 import { errorResponses, Timestamp } from '../../http/schemas.ts';
 import { KYC_IMAGE_BYTES_MAX } from '../../kyc/index.ts';
 import { RSA_BITS_MAX, RSA_BITS_MIN } from './envelope.ts';
 import { PUBLIC_KEY_PEM_MAX, getGatewayKey, presentGatewayKey, registerGatewayKey } from './gateways.ts';
-import { REVEALS_PER_MINUTE_MAX, handleEnvelope, unsignedAnswer, type GatewayAnswer } from './gateway.ts';
+import { handleEnvelope, unsignedAnswer, type GatewayAnswer, type Refusal } from './gateway.ts';
 import { API_CODES } from './fields.ts';
 
 /**
@@ -17,8 +17,6 @@ import { API_CODES } from './fields.ts';
  * plus room for the other fields and the head.
  */
 export const GATEWAY_BODY_LIMIT = Math.ceil(((3 * Math.ceil((KYC_IMAGE_BYTES_MAX * 4) / 3) + 64 * 1024) * 4) / 3) + 16 * 1024;
-/** Why 10,000: the reveal counters are per gateway; more gateways than this in one minute means start over. */
-const REVEAL_COUNTERS_MAX = 10_000;
 
 const tags = ['KazePay gateway'];
 
@@ -78,21 +76,6 @@ submitted) and submits KYC; ucardAssign uses the customer's oldest USD account (
 statuses: PENDING_ACTIVATION→UNACTIVATED, ACTIVE, INACTIVE, EXPIRED, TERMINATED→CLOSE_PROCESSING, CLOSED→CLOSE_PROCESSING while
 authorizations are pending, else CLOSED. Amounts are decimals in the currency's scale, parsed strictly. See README "KazePay gateway".`;
 
-function revealLimiter(): (sysId: string) => boolean {
-  const counters = new Map<string, { window: number; count: number }>();
-  return (sysId) => {
-    const window = Math.floor(Date.now() / 60_000);
-    if (counters.size > REVEAL_COUNTERS_MAX) counters.clear();
-    const c = counters.get(sysId);
-    if (!c || c.window !== window) {
-      counters.set(sysId, { window, count: 1 });
-      return true;
-    }
-    c.count += 1;
-    return c.count <= REVEALS_PER_MINUTE_MAX;
-  };
-}
-
 function send(reply: FastifyReply, answer: GatewayAnswer) {
   if (answer.replayed) reply.header('Idempotent-Replayed', 'true');
   reply.header('cache-control', 'no-store');
@@ -115,7 +98,6 @@ function gatewayErrorHandler(err: Error, request: FastifyRequest, reply: Fastify
 
 export function kazepayRoutes(app: FastifyInstance): void {
   const { db, keys, clock, config } = app.deps;
-  const takeReveal = revealLimiter();
 
   app.post('/kazepay/gateway', {
     config: { auth: 'public' },
@@ -138,7 +120,11 @@ export function kazepayRoutes(app: FastifyInstance): void {
     },
   }, async (request, reply) => {
     // The schema documents the envelope; the gateway checks it itself, so that a malformed one is refused like any other.
-    const answer = await handleEnvelope({ db, keys, clock, policy: { minAge: config.minCustomerAge }, takeReveal }, request.body ?? null, request.ip);
+    const takeReveal = async (keyId: string) => (await app.rateLimits.take(request, { kind: 'reveals', keyId })).allowed;
+    const refused = (r: Refusal) => refuseAttempt(request, reply, {
+      action: 'kazepay.verify_failure', target: r.sysId, code: r.reason, details: { reason: r.reason, api_code: r.apiCode },
+    });
+    const answer = await handleEnvelope({ db, keys, clock, policy: { minAge: config.minCustomerAge }, takeReveal, refused }, request.body ?? null, request.ip);
     return send(reply, answer);
   });
 

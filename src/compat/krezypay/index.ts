@@ -13,6 +13,7 @@ import type { Queryable } from '../../db/index.ts';
 import { actionContext, ownerOf } from '../../http/plugins/auth.ts';
 import { mutation } from '../../http/plugins/idempotency.ts';
 import { decimalText } from '../../http/plugins/number-texts.ts';
+import { REVEALS_PER_MINUTE_MAX } from '../../http/plugins/rate-limit.ts';
 import { AddressSchema, CustomerInputSchema } from '../../http/presenters/customers.ts';
 import { facadeErrors, requireMode } from '../shared.ts';
 import { KREZYPAY_STATUS, expMMYY, krezyCard, krezyCustomer } from './present.ts';
@@ -62,8 +63,8 @@ export async function krezypay(app: FastifyInstance): Promise<void> {
     return krezyCard(card, customer, await readCardBalances(db, card), await scaleOf(db, card.currency), await maskedNumber(db, keys, card), '***');
   });
 
-  const details = route('card/retrieve_card_details', 'KrezyPay: retrieve sensitive card details', 'The same as retrieve_card with the full number and CVV. Needs a key with the `cards:reveal` scope; every call is audited and rate-limited.', { card_id: CardId }, 'cards:reveal');
-  app.post(details.path, { ...details.opts, config: { ...details.opts.config, rateLimit: { max: 30, timeWindow: 60_000 } } }, async (request, reply) => {
+  const details = route('card/retrieve_card_details', 'KrezyPay: retrieve sensitive card details', `The same as retrieve_card with the full number and CVV. Needs a key with the \`cards:reveal\` scope; every call is audited; limited to ${REVEALS_PER_MINUTE_MAX} reveals a minute per key, on every surface.`, { card_id: CardId }, 'cards:reveal');
+  app.post(details.path, details.opts, async (request, reply) => {
     const revealed = await db.transaction((tx) => revealCard(tx, owner(request), (request.body as { card_id: string }).card_id, { ...actionContext(request, clock.now()), keys }));
     const customer = await getCustomer(db, owner(request), revealed.card.customerId);
     reply.header('cache-control', 'no-store');

@@ -1,9 +1,21 @@
 import crypto from 'node:crypto';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { normalizeIP } from '@fastify/rate-limit';
 import { DomainError } from '../../lib/errors.ts';
-import { appendAudit } from '../../audit/index.ts';
+import { FailureAudit } from '../../audit/coalesce.ts';
 import { authenticate, verifyToken, type Principal, type Scope } from '../../merchants/index.ts';
 import type { RouteAuth } from '../deps.ts';
+import type { RateLimits } from './rate-limit.ts';
+
+/** Why 10 s: a minute's summary of failed attempts lands within seconds of its end; a check with nothing due costs nothing. */
+const FAILURE_FLUSH_INTERVAL_MS = 10_000;
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Failed authentications, audited per address and minute (audit/coalesce.ts). */
+    failureAudit: FailureAudit;
+  }
+}
 
 function bearer(request: FastifyRequest): string {
   const header = request.headers.authorization;
@@ -59,50 +71,83 @@ function checkAdmin(app: FastifyInstance, request: FastifyRequest): void {
   }
 }
 
-/** Failed authentication is audited (SPEC §5): who (nothing secret), what, when, from where. */
-async function auditFailure(app: FastifyInstance, request: FastifyRequest, err: DomainError): Promise<void> {
+export interface FailedAttempt {
+  action: string;
+  target: string | null;
+  /** What the caller is answered (a closed list): tallied in the minute's summary. */
+  code: string;
+  /** Never secrets: methods, reasons. */
+  details: Record<string, unknown>;
+}
+
+/**
+ * A failed authentication, on any surface: counted against the client address first, so that a flood is refused
+ * (429, thrown) before it costs an append; then audited (SPEC §5: who, nothing secret, what, when, from where),
+ * coalesced per address and minute so that a flood cannot stall the audit chain.
+ */
+export async function refuseAttempt(request: FastifyRequest, reply: FastifyReply, attempt: FailedAttempt): Promise<void> {
+  const { rateLimits, failureAudit } = request.server;
   try {
-    await app.deps.db.transaction((tx) =>
-      appendAudit(tx, {
-        actor: 'anonymous', action: 'auth.failure', target: request.routeOptions.url ?? null, result: 'failure',
-        origin: request.ip, at: app.deps.clock.now(), details: { code: err.code, method: request.method },
-      }));
-  } catch (auditErr) {
-    request.log.error({ err: auditErr }, 'could not audit an authentication failure');
+    await rateLimits.charge(request, reply, { kind: 'auth_failures' });
+  } finally {
+    await failureAudit.record({ ...attempt, origin: request.ip, group: normalizeIP(request.ip) });
   }
 }
 
-export function registerAuth(app: FastifyInstance): void {
+const authFailure = (request: FastifyRequest, err: DomainError): FailedAttempt =>
+  ({ action: 'auth.failure', target: request.routeOptions.url ?? null, code: err.code, details: { method: request.method } });
+
+export function registerAuth(app: FastifyInstance, limits: RateLimits): void {
   app.decorateRequest('principal', null);
   app.decorateRequest('operator', false);
-  // preParsing: after the rate limiter (a route-level onRequest hook, so that failed attempts are
-  // limited too) and before the body is read.
-  app.addHook('preParsing', async (request, _reply, payload) => {
-    await authenticateRequest(app, request);
-    return payload;
+  const failures = new FailureAudit(app.deps.db, app.deps.clock, {
+    onError: (err) => app.log.error({ err }, 'could not audit failed authentication'),
+  });
+  app.decorate('failureAudit', failures);
+  const timer = setInterval(() => void failures.flushDue(), FAILURE_FLUSH_INTERVAL_MS);
+  timer.unref();
+  app.addHook('onClose', async () => {
+    clearInterval(timer);
+    await failures.flushAll();
+  });
+  // onRequest: before the body is read, and before any limit, since requests are counted against whoever sent them.
+  app.addHook('onRequest', async (request, reply) => {
+    await authenticateRequest(app, limits, request, reply);
   });
 }
 
-async function authenticateRequest(app: FastifyInstance, request: FastifyRequest): Promise<void> {
-  if (request.is404) return;
-  const mode = routeAuth(request);
-  if (mode === 'public') return;
+async function authenticateRequest(app: FastifyInstance, limits: RateLimits, request: FastifyRequest, reply: FastifyReply): Promise<void> {
+  const mode = request.is404 ? 'public' : routeAuth(request);
+  if (mode === 'public') return limits.charge(request, reply, { kind: 'address' });
+  let principal: Principal | null = null;
   try {
-    if (mode === 'admin') {
-      checkAdmin(app, request);
-      request.operator = true;
-      return;
-    }
-    const principal = await resolvePrincipal(app, request);
-    const scope = requiredScope(request);
-    if (!principal.scopes.includes(scope)) {
-      throw new DomainError('insufficient_scope', `This API key lacks the \`${scope}\` scope that this request needs.`);
-    }
-    request.principal = principal;
+    if (mode === 'admin') checkAdmin(app, request);
+    else principal = await resolvePrincipal(app, request);
   } catch (err) {
-    if (err instanceof DomainError && err.code !== 'admin_disabled') await auditFailure(app, request, err);
+    if (!(err instanceof DomainError)) throw err;
+    if (err.code === 'admin_disabled') {
+      await limits.charge(request, reply, { kind: 'address' });
+      throw err;
+    }
+    await refuseAttempt(request, reply, authFailure(request, err));
     throw err;
   }
+  if (principal === null) {
+    request.operator = true;
+    return limits.charge(request, reply, { kind: 'operator' });
+  }
+  await limits.charge(request, reply, { kind: 'key', principal });
+  const scope = requiredScope(request);
+  if (!principal.scopes.includes(scope)) {
+    const err = new DomainError('insufficient_scope', `This API key lacks the \`${scope}\` scope that this request needs.`);
+    // The key is known and already counted: audited only.
+    const attempt = authFailure(request, err);
+    await app.failureAudit.record({ ...attempt, origin: request.ip, group: normalizeIP(request.ip) });
+    throw err;
+  }
+  // Every route that needs the reveal scope reveals card data: one bucket per key across all of them.
+  if (scope === 'cards:reveal') await limits.charge(request, reply, { kind: 'reveals', keyId: principal.keyId });
+  request.principal = principal;
 }
 
 /** The caller of a merchant route; routes with auth 'merchant' always have one. */

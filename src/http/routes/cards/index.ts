@@ -8,6 +8,7 @@ import { getAccount } from '../../../accounts/index.ts';
 import { PAGE_LIMIT_DEFAULT } from '../../../lib/pagination.ts';
 import { actionContext, ownerOf, requireSandbox } from '../../plugins/auth.ts';
 import { mutation } from '../../plugins/idempotency.ts';
+import { REVEALS_PER_MINUTE_MAX } from '../../plugins/rate-limit.ts';
 import { errorBody } from '../../errors.ts';
 import { AddressSchema } from '../../presenters/customers.ts';
 import { CardSchema, cardBody, cardList } from '../../presenters/cards.ts';
@@ -18,8 +19,6 @@ const security = [{ apiKey: [] }];
 const lit = <T extends string>(values: readonly T[]) => Type.Union(values.map((v) => Type.Literal(v)));
 const CardParams = Type.Object({ cardId: Type.String({ maxLength: 64, description: 'card_…' }) });
 const AccountParams = Type.Object({ accountId: Type.String({ maxLength: 64, description: 'acct_…' }) });
-/** Why 30 a minute: a person looking at their card, not a script exporting numbers. */
-const REVEALS_PER_MINUTE_MAX = 30;
 
 const cardId = (request: FastifyRequest) => (request.params as { cardId: string }).cardId;
 
@@ -117,10 +116,10 @@ export function cardRoutes(app: FastifyInstance): void {
   statusRoute('DELETE', '/v1/cards/:cardId', 'terminate', 'Terminate a card', 'Irreversible: no new authorizations; holds already pending can still clear for up to 30 days. Writes `card.terminated`.');
 
   app.get('/v1/cards/:cardId/details', {
-    config: { scope: 'cards:reveal', rateLimit: { max: REVEALS_PER_MINUTE_MAX, timeWindow: 60_000 } },
+    config: { scope: 'cards:reveal' },
     schema: {
       tags, security, summary: 'Reveal card details',
-      description: `The full card number and CVV2. Needs a key with the \`cards:reveal\` scope (403 otherwise); limited to ${REVEALS_PER_MINUTE_MAX} a minute per key; every reveal is written to the audit log. Never cache or log the answer.`,
+      description: `The full card number and CVV2. Needs a key with the \`cards:reveal\` scope (403 otherwise); limited to ${REVEALS_PER_MINUTE_MAX} a minute per key, counted with the reveals of the KrezyPay and KazePay facades; every reveal is written to the audit log. Never cache or log the answer.`,
       params: CardParams,
       response: {
         200: Type.Object({ id: Type.String(), object: Type.Literal('card_details'), number: Type.String(), cvv: Type.String(), exp_month: Type.Integer(), exp_year: Type.Integer() }),

@@ -7,7 +7,7 @@ const tags = ['System'];
 
 export function systemRoutes(app: FastifyInstance, metrics: Registry): void {
   app.get('/health', {
-    config: { auth: 'public', rateLimit: false },
+    config: { auth: 'public' },
     schema: {
       tags, summary: 'Liveness', description: 'Answers while the process is up; does not touch the database.',
       response: { 200: Type.Object({ status: Type.Literal('ok') }) },
@@ -15,7 +15,7 @@ export function systemRoutes(app: FastifyInstance, metrics: Registry): void {
   }, async () => ({ status: 'ok' as const }));
 
   app.get('/ready', {
-    config: { auth: 'public', rateLimit: false },
+    config: { auth: 'public' },
     schema: {
       tags, summary: 'Readiness',
       description: 'Answers 200 when the database is reachable and every migration is applied, else 503 with the reason.',
@@ -37,7 +37,7 @@ export function systemRoutes(app: FastifyInstance, metrics: Registry): void {
   });
 
   app.get('/metrics', {
-    config: { auth: 'public', rateLimit: false },
+    config: { auth: 'public' },
     schema: { tags, summary: 'Prometheus metrics', description: 'Request counts and latencies by route, and process metrics, in the Prometheus text format.' },
   }, async (_request, reply) => {
     reply.type(metrics.contentType);
