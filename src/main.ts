@@ -38,7 +38,7 @@ async function main(): Promise<void> {
       await jobs.stop();
       await app.close();
       // Requests already answered may have left authorizations committing in the batcher.
-      await app.authorizations.batcher.idle();
+      await app.authorizations.idle();
       await runtime.close();
       process.exit(0);
     } catch (err) {

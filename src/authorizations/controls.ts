@@ -1,4 +1,4 @@
-import type { Queryable, Tx } from '../db/index.ts';
+import type { Queryable, Statement, Tx } from '../db/index.ts';
 import { DomainError } from '../lib/errors.ts';
 import { isCountryCode } from '../lib/countries.ts';
 import { EMPTY_TOTALS, type SpendingControls, type WindowTotals } from './types.ts';
@@ -84,4 +84,66 @@ export async function spendTotals(q: Queryable, by: 'card' | 'customer', ids: re
 /** Add an approval to running totals (the batch decides items in order on these). */
 export function addSpend(t: WindowTotals, amount: bigint): WindowTotals {
   return { daily: t.daily + amount, weekly: t.weekly + amount, monthly: t.monthly + amount, yearly: t.yearly + amount, all_time: t.all_time + amount, daily_count: t.daily_count + 1 };
+}
+
+/** Of the customers a subquery names, those with spending controls of their own: the batch locks only these. */
+export function controlledCustomersSql(customerIdsSubquery: string): string {
+  return `SELECT owner_id FROM spending_controls WHERE owner_type = 'customer' AND owner_id IN (${customerIdsSubquery})`;
+}
+
+/** The controls of some cards and of some customers (a subquery each), as one JSON array (a scalar subquery). */
+export function controlsJsonSql(s: Statement, cardIds: readonly string[], customerIdsSubquery: string): string {
+  return `(SELECT COALESCE(json_agg(json_build_object('owner_type', owner_type, 'owner_id', owner_id, 'controls', controls)), '[]')
+          FROM spending_controls
+          WHERE (owner_type = 'card' AND owner_id = ANY(${s.param(cardIds, 'text[]')}))
+             OR (owner_type = 'customer' AND owner_id IN (${customerIdsSubquery})))`;
+}
+
+/** One spend window set to read: an owner (card or customer id) as seen on one day, under its key. */
+export interface SpendWindow {
+  key: string;
+  ownerId: string;
+  now: Date;
+}
+
+/**
+ * Spend per (owner, day) as one JSON array (a scalar subquery): each row
+ * sums that owner's approved authorizations in the calendar windows of its
+ * own day, so items at different times (sandbox clocks) in one batch each see
+ * their own windows. `owners` is either the windows themselves or, for
+ * customers, a subquery of `(card_id, customer_id)` pairs that turns card
+ * windows into their holders' windows.
+ */
+export function spendJsonSql(s: Statement, by: 'card' | 'customer', windows: readonly SpendWindow[], holders?: string): string {
+  const starts = windows.map((w) => windowStarts(w.now));
+  const column = by === 'card' ? 'card_id' : 'customer_id';
+  const unnested = `unnest(${s.param(windows.map((w) => w.key.split('@')[1]!), 'text[]')}, ${s.param(windows.map((w) => w.ownerId), 'text[]')},
+      ${s.param(starts.map((w) => w.daily), 'timestamptz[]')}, ${s.param(starts.map((w) => w.weekly), 'timestamptz[]')},
+      ${s.param(starts.map((w) => w.monthly), 'timestamptz[]')}, ${s.param(starts.map((w) => w.yearly), 'timestamptz[]')}) AS w(day, owner, d, wk, mo, yr)`;
+  // Customer windows arrive keyed by card: each card's holder gets the card's day.
+  const owners = by === 'card'
+    ? `SELECT DISTINCT owner, day, d, wk, mo, yr FROM ${unnested}`
+    : `SELECT DISTINCT h.customer_id AS owner, w.day, w.d, w.wk, w.mo, w.yr FROM ${unnested} JOIN (${holders}) h ON h.card_id = w.owner`;
+  return `(SELECT COALESCE(json_agg(json_build_object('key', t.owner || '@' || t.day, 'daily', t.daily::text, 'weekly', t.weekly::text,
+            'monthly', t.monthly::text, 'yearly', t.yearly::text, 'all_time', t.all_time::text, 'daily_count', t.daily_count)), '[]')
+          FROM (SELECT o.owner, o.day,
+                  COALESCE(sum(a.v) FILTER (WHERE a.created_at >= o.d), 0) AS daily,
+                  COALESCE(sum(a.v) FILTER (WHERE a.created_at >= o.wk), 0) AS weekly,
+                  COALESCE(sum(a.v) FILTER (WHERE a.created_at >= o.mo), 0) AS monthly,
+                  COALESCE(sum(a.v) FILTER (WHERE a.created_at >= o.yr), 0) AS yearly,
+                  COALESCE(sum(a.v), 0) AS all_time,
+                  count(a.created_at) FILTER (WHERE a.created_at >= o.d) AS daily_count
+                FROM (${owners}) o
+                LEFT JOIN (SELECT ${column} AS owner, created_at,
+                             CASE status WHEN 'closed' THEN cleared_amount WHEN 'pending' THEN held_amount ELSE 0 END AS v
+                           FROM authorizations WHERE status IN ('pending', 'closed')) a ON a.owner = o.owner
+                GROUP BY o.owner, o.day) t)`;
+}
+
+export interface SpendJson { key: string; daily: string; weekly: string; monthly: string; yearly: string; all_time: string; daily_count: number }
+
+export function parseSpendJson(rows: readonly SpendJson[]): Map<string, WindowTotals> {
+  return new Map(rows.map((r) => [r.key, {
+    daily: BigInt(r.daily), weekly: BigInt(r.weekly), monthly: BigInt(r.monthly), yearly: BigInt(r.yearly), all_time: BigInt(r.all_time), daily_count: r.daily_count,
+  }]));
 }

@@ -1,178 +1,231 @@
-import type { Tx } from '../db/index.ts';
+import { Statement, type Db, type Tx } from '../db/index.ts';
 import { assert } from '../lib/assert.ts';
-import { newId } from '../lib/ids.ts';
-import { convert } from '../lib/money.ts';
-import { appendEvents } from '../events/index.ts';
-import { balanceOf, createTransfers, type TransferInput } from '../ledger/index.ts';
-import { merchantAccountId } from '../accounts/index.ts';
-import type { FeeSchedule, MoneySettings } from '../fees/index.ts';
-import { chainFailure, linked } from '../funding/index.ts';
-import { createdEvent, insertTransactions } from '../transactions/index.ts';
-import type { CardStatus } from '../cards/index.ts';
-import { addSpend, loadControlsForCards, spendTotals } from './controls.ts';
-import { decide } from './decide.ts';
-import { insertAuthorizations, presentAuthorization, type Authorization } from './store.ts';
-import { DECLINE_CODES, EMPTY_TOTALS, type AuthorizationRequest, type Decision, type RealtimeVerdict, type Snapshot } from './types.ts';
+import { isId, newId } from '../lib/ids.ts';
+import { appendEventsSql, type EventInput } from '../events/index.ts';
+import { accountCountersJsonSql, balanceOf, createTransfersSql, ledgersJsonSql, type AccountCountersJson, type TransferInput, type TransferResult } from '../ledger/index.ts';
+import { fxRatesJsonSql, moneySettingsJsonSql, parseMoneySettingsJson } from '../fees/index.ts';
+import { chainFailure } from '../funding/index.ts';
+import { createdEvent, insertTransactionsSql } from '../transactions/index.ts';
+import { cardAccountIdsSql, cardHolderPairsSql, cardHoldersSql, cardsJsonSql, lockCardsSql, type BatchCardRow } from '../cards/batch.ts';
+import { lockCustomersSql } from '../customers/batch.ts';
+import {
+  claimKey, idempotencyLockId, parseStoredAnswersJson, storeAnswersSql, storedAnswersJsonSql, type IdempotencyClaim, type StoredAnswer,
+} from '../idempotency/index.ts';
+import { controlledCustomersSql, controlsJsonSql, parseSpendJson, spendJsonSql, type SpendJson, type SpendWindow } from './controls.ts';
+import { decideBatch, spendKey, type BatchSnapshot, type CardSnapshot, type PreparedAuthorization } from './decide-batch.ts';
+import { insertAuthorizationsSql, presentAuthorization, type Authorization, type PresentedAuthorization } from './store.ts';
+import { DECLINE_CODES, type SpendingControls } from './types.ts';
 
-/** Why 7 days: holds that never clear are released after the usual network window (SPEC §3). */
-export const HOLD_TTL_MS = 7 * 24 * 3600 * 1000;
+export { HOLD_TTL_MS, holdIds, holdTransfers, type PreparedAuthorization } from './decide-batch.ts';
 
-/** One authorization request, ready for a batch: its merchant, its own time (sandbox clock), and the merchant's verdict if asked. */
-export interface PreparedAuthorization {
-  owner: { merchantId: string; mode: 'sandbox' | 'live' };
-  request: AuthorizationRequest;
-  realtime: RealtimeVerdict | null;
-  now: Date;
+/** One item of a batch: a prepared authorization, and the idempotency key it claims, if any. */
+export interface BatchItem extends PreparedAuthorization {
+  idempotency: IdempotencyClaim | null;
 }
 
-type CardRow = {
-  id: string; merchant_id: string; mode: string; customer_id: string; status: CardStatus; exp_year: number; exp_month: number;
-  currency: string; available_account_id: string; reserve_account_id: string; authorization_mode: 'direct' | 'reserve' | null;
-};
+export type ItemOutcome =
+  | { kind: 'authorized'; authorization: PresentedAuthorization }
+  | { kind: 'replay'; status: number; body: unknown }
+  | { kind: 'reused' };
 
-/** Merchants' money settings, the ledgers and the FX rates, in one round trip. */
-async function batchReferenceData(tx: Tx, merchantIds: string[]) {
-  const { rows } = await tx.query<{
-    settings: { id: string; fee_schedule: FeeSchedule; authorization_mode: 'direct' | 'reserve'; clearing_tolerance_bps: number }[] | null;
-    ledgers: { currency: string; ledger: number; scale: number }[];
-    rates: { k: string; rate: string }[] | null;
-  }>(
-    `SELECT (SELECT json_agg(json_build_object('id', id, 'fee_schedule', fee_schedule, 'authorization_mode', authorization_mode,
-                                               'clearing_tolerance_bps', clearing_tolerance_bps))
-             FROM merchants WHERE id = ANY($1)) AS settings,
-            (SELECT json_agg(json_build_object('currency', currency, 'ledger', ledger, 'scale', scale)) FROM ledgers) AS ledgers,
-            (SELECT json_agg(json_build_object('k', from_currency || '>' || to_currency, 'rate', rate::text)) FROM fx_rates) AS rates`,
-    [merchantIds]);
-  const r = rows[0]!;
-  const settings = new Map<string, MoneySettings>((r.settings ?? []).map((m) => [m.id, {
-    feeSchedule: m.fee_schedule, authorizationMode: m.authorization_mode, clearingToleranceBps: m.clearing_tolerance_bps,
-  }]));
-  const ledgers = new Map(r.ledgers.map((l) => [l.currency, l]));
-  const rates = new Map((r.rates ?? []).map((x) => [x.k, x.rate.includes('.') ? x.rate.replace(/0+$/, '').replace(/\.$/, '') : x.rate]));
-  return { settings, ledgers, rates };
-}
-
-export const holdIds = (authId: string, seq: number) => ({ amount: `${authId}:h${seq}`, fee: `${authId}:f${seq}` });
-
-/** The pending transfers that hold an authorization's amount and its fee (linked). */
-export function holdTransfers(a: { id: string; ledger: number; sourceAccount: string; owner: { merchantId: string; mode: 'sandbox' | 'live' }; currency: string }, seq: number, amount: bigint, fee: bigint): TransferInput[] {
-  const ids = holdIds(a.id, seq);
-  const out: TransferInput[] = [{
-    id: ids.amount, debitAccountId: a.sourceAccount, creditAccountId: merchantAccountId(a.owner, a.currency, 'network_settlement'),
-    amount, ledger: a.ledger, code: 'authorization', flags: ['pending'], userData: a.id,
-  }];
-  if (fee > 0n) {
-    out.push({ id: ids.fee, debitAccountId: a.sourceAccount, creditAccountId: merchantAccountId(a.owner, a.currency, 'fee_revenue'),
-      amount: fee, ledger: a.ledger, code: 'authorization_fee', flags: ['pending'], userData: a.id });
-  }
-  return out;
+/**
+ * The ledger refused a hold the batch had approved on its own reading of the
+ * balances. Card accounts are read under the cards' row locks, so this means
+ * something moved a card's money without its lock; the batch reruns with the
+ * ledger first (and the refused items declined), never half-applied.
+ */
+export class LedgerRefusedHold extends Error {
+  override name = 'LedgerRefusedHold';
 }
 
 /**
- * Decide and apply a batch of authorizations in the caller's transaction with
- * a constant number of statements, whatever the batch size. Rows are locked
- * in a fixed order (customers with controls, then cards, by id), so racing
- * batches serialize per card and customer instead of deadlocking; items are
- * decided in order on running balances and spend, so one decline never fails
- * the others. Returns the presented authorization of each item, in order.
+ * The batch's first round trip, sent with BEGIN: the locks, in one fixed
+ * order so racing batches (other lanes, other processes) queue instead of
+ * deadlocking: idempotency keys, then customers with spending controls
+ * (their spend spans cards in other lanes), then the cards, each by id.
  */
-export async function authorizeBatch(tx: Tx, items: readonly PreparedAuthorization[]) {
-  const cardIds = [...new Set(items.map((i) => i.request.cardId))].sort();
-  const controls = await loadControlsForCards(tx, cardIds);
-  const customerIds = [...controls.customer.keys()].sort();
-  if (customerIds.length > 0) await tx.query('SELECT 1 FROM customers WHERE id = ANY($1) ORDER BY id FOR UPDATE', [customerIds]);
-  // The cards, locked in id order, with the counters of both their ledger accounts (one round trip).
-  const cardRows = await tx.query<CardRow & {
-    av_dp: bigint; av_dpo: bigint; av_cp: bigint; av_cpo: bigint; rs_dp: bigint; rs_dpo: bigint; rs_cp: bigint; rs_cpo: bigint;
-  }>(
-    `SELECT c.id, c.merchant_id, c.mode, c.customer_id, c.status, c.exp_year, c.exp_month, c.currency, c.available_account_id,
-            c.reserve_account_id, c.authorization_mode,
-            av.debits_pending AS av_dp, av.debits_posted AS av_dpo, av.credits_pending AS av_cp, av.credits_posted AS av_cpo,
-            rs.debits_pending AS rs_dp, rs.debits_posted AS rs_dpo, rs.credits_pending AS rs_cp, rs.credits_posted AS rs_cpo
-     FROM cards c JOIN ledger_accounts av ON av.id = c.available_account_id JOIN ledger_accounts rs ON rs.id = c.reserve_account_id
-     WHERE c.id = ANY($1) ORDER BY c.id FOR UPDATE OF c`, [cardIds]);
-  const cards = new Map(cardRows.rows.map((c) => [c.id, c]));
-  // Card accounts are credit-normal and debit-limited: spendable = credits posted − debits posted − debits pending.
-  const funds = new Map(cardRows.rows.flatMap((c) => [
-    [c.available_account_id, balanceOf({ debitsPending: c.av_dp, debitsPosted: c.av_dpo, creditsPending: c.av_cp, creditsPosted: c.av_cpo }, 'credit').available],
-    [c.reserve_account_id, balanceOf({ debitsPending: c.rs_dp, debitsPosted: c.rs_dpo, creditsPending: c.rs_cp, creditsPosted: c.rs_cpo }, 'credit').available],
-  ] as [string, bigint][]));
-  const { settings, ledgers, rates } = await batchReferenceData(tx, [...new Set(items.map((i) => i.owner.merchantId))]);
-  const now = items[0]?.now ?? new Date();
-  const cardSpend = await spendTotals(tx, 'card', [...controls.card.keys()], now);
-  const customerSpend = await spendTotals(tx, 'customer', customerIds, now);
-
-  const auths: Authorization[] = [];
-  const chains: TransferInput[][] = [];
-  for (const item of items) {
-    const { request: req, owner } = item;
-    const row = cards.get(req.cardId);
-    const card = row && row.merchant_id === owner.merchantId && row.mode === owner.mode ? row : null;
-    const source = card && (card.authorization_mode ?? settings.get(owner.merchantId)!.authorizationMode) === 'reserve' ? 'reserve' : 'available';
-    const sourceAccount = card ? (source === 'reserve' ? card.reserve_account_id : card.available_account_id) : '';
-    let cardAmount: bigint | null = req.amount;
-    let rateText: string | null = null;
-    if (card && req.currency !== card.currency) {
-      rateText = rates.get(`${req.currency}>${card.currency}`) ?? null;
-      const from = ledgers.get(req.currency);
-      const to = ledgers.get(card.currency)!;
-      const [int, dec = ''] = (rateText ?? '0').split('.');
-      cardAmount = rateText && from ? convert(req.amount, from.scale, to.scale, { num: BigInt(int! + dec), den: 10n ** BigInt(dec.length) }) : null;
-    }
-    const snapshot: Snapshot = {
-      now: item.now,
-      card: card ? { status: card.status, expYear: card.exp_year, expMonth: card.exp_month, currency: card.currency } : null,
-      cardAmount, fxApplied: rateText !== null, fees: settings.get(owner.merchantId)!.feeSchedule,
-      controls: { card: card ? controls.card.get(card.id) ?? null : null, customer: card ? controls.customer.get(card.customer_id) ?? null : null },
-      spend: { card: (card && cardSpend.get(card.id)) || EMPTY_TOTALS, customer: (card && customerSpend.get(card.customer_id)) || EMPTY_TOTALS },
-      realtime: item.realtime, funds: card ? funds.get(sourceAccount) ?? 0n : 0n,
-    };
-    const d: Decision = decide(snapshot, { merchant: req.merchant, partialAllowed: req.partialAllowed });
-    const id = newId('authorization');
-    if (d.approved && card) {
-      funds.set(sourceAccount, snapshot.funds - d.amount - d.fee);
-      if (cardSpend.has(card.id)) cardSpend.set(card.id, addSpend(cardSpend.get(card.id)!, d.amount));
-      if (customerSpend.has(card.customer_id)) customerSpend.set(card.customer_id, addSpend(customerSpend.get(card.customer_id)!, d.amount));
-      chains.push(linked(holdTransfers({ id, ledger: ledgers.get(card.currency)!.ledger, sourceAccount, owner, currency: card.currency }, 1, d.amount, d.fee)));
-    } else {
-      chains.push([]);
-    }
-    auths.push({
-      id, merchantId: owner.merchantId, mode: owner.mode, cardId: card?.id ?? null, customerId: card?.customer_id ?? null,
-      status: d.approved ? 'pending' : 'declined', currency: card?.currency ?? req.currency, requestedAmount: cardAmount ?? req.amount,
-      approvedAmount: d.amount, heldAmount: d.amount, feeHeld: d.fee, clearedAmount: 0n, feeCharged: 0n, refundedAmount: 0n,
-      merchantAmount: req.amount, merchantCurrency: req.currency, fxRate: rateText, merchant: req.merchant, source,
-      decisionSource: d.decisionSource, declineReason: d.reason, responseCode: d.responseCode, holdSeq: d.approved ? 1 : 0,
-      expiresAt: d.approved ? new Date(item.now.getTime() + HOLD_TTL_MS) : null, createdAt: item.now, updatedAt: item.now,
-    });
+export function batchPrelude(items: readonly BatchItem[]): string {
+  const statements: string[] = [];
+  const lockIds = [...new Set(items.filter((i) => i.idempotency).map((i) => idempotencyLockId(i.idempotency!)))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  if (lockIds.length > 0) {
+    statements.push(`SELECT pg_advisory_xact_lock(k) FROM (SELECT k FROM (VALUES ${lockIds.map((k) => `(${k.toString()}::int8)`).join(', ')}) v(k) ORDER BY k OFFSET 0) s`);
   }
+  const cardIds = batchCardIds(items);
+  if (cardIds.length > 0) {
+    statements.push(lockCustomersSql(controlledCustomersSql(cardHoldersSql(cardIds))), lockCardsSql(cardIds));
+  }
+  return statements.join('; ');
+}
 
-  // One ledger call for the whole batch; the ledger's balance flags are the final guard.
-  const results = await createTransfers(tx, chains.flat(), { now });
-  let offset = 0;
+/** The ids that can name a card (anything else is declined as card_not_found without a lookup), sorted. */
+function batchCardIds(items: readonly PreparedAuthorization[]): string[] {
+  return [...new Set(items.map((i) => i.request.cardId).filter((id) => isId('card', id)))].sort();
+}
+
+interface BatchRead {
+  snapshot: BatchSnapshot;
+  stored: Map<string, StoredAnswer>;
+}
+
+/** The second round trip: everything the decision needs, read after the locks (a fresh snapshot), each part by the module that owns it. */
+async function readBatch(tx: Tx, items: readonly BatchItem[]): Promise<BatchRead> {
+  const cardIds = batchCardIds(items);
+  const claims = items.flatMap((i) => (i.idempotency ? [i.idempotency] : []));
+  const windows: SpendWindow[] = [...new Map(items.filter((i) => isId('card', i.request.cardId))
+    .map((i) => [spendKey(i.request.cardId, i.now), { key: spendKey(i.request.cardId, i.now), ownerId: i.request.cardId, now: i.now }])).values()];
+  const s = new Statement();
+  const holders = cardHolderPairsSql(s, cardIds);
+  const sql = `SELECT ${cardsJsonSql(s, cardIds)} AS cards,
+      ${accountCountersJsonSql(cardAccountIdsSql(s, cardIds))} AS accounts,
+      ${controlsJsonSql(s, cardIds, `SELECT customer_id FROM (${holders}) h`)} AS controls,
+      ${spendJsonSql(s, 'card', windows)} AS card_spend,
+      ${spendJsonSql(s, 'customer', windows, holders)} AS customer_spend,
+      ${moneySettingsJsonSql(s, [...new Set(items.map((i) => i.owner.merchantId))])} AS settings,
+      ${ledgersJsonSql()} AS ledgers, ${fxRatesJsonSql()} AS rates,
+      ${claims.length > 0 ? storedAnswersJsonSql(s, claims) : `'[]'::json`} AS stored`;
+  const { rows } = await tx.query<{
+    cards: BatchCardRow[]; accounts: AccountCountersJson[]; controls: { owner_type: 'card' | 'customer'; owner_id: string; controls: SpendingControls }[];
+    card_spend: SpendJson[]; customer_spend: SpendJson[]; settings: Parameters<typeof parseMoneySettingsJson>[0];
+    ledgers: { currency: string; ledger: number; scale: number }[]; rates: { k: string; rate: string }[];
+    stored: Parameters<typeof parseStoredAnswersJson>[0];
+  }>(sql, s.params);
+  const r = rows[0]!;
+  const cards = new Map<string, CardSnapshot>(r.cards.map((c) => [c.id, {
+    id: c.id, merchantId: c.merchant_id, mode: c.mode, customerId: c.customer_id, status: c.status, expYear: c.exp_year, expMonth: c.exp_month,
+    currency: c.currency, availableAccountId: c.available_account_id, reserveAccountId: c.reserve_account_id, authorizationMode: c.authorization_mode,
+  }]));
+  // Card accounts are credit-normal and debit-limited: spendable = credits posted − debits posted − debits pending.
+  const funds = new Map(r.accounts.map((a) => [a.id, balanceOf({
+    debitsPending: BigInt(a.dp), debitsPosted: BigInt(a.dpo), creditsPending: BigInt(a.cp), creditsPosted: BigInt(a.cpo),
+  }, 'credit').available]));
+  const controls = { card: new Map<string, SpendingControls>(), customer: new Map<string, SpendingControls>() };
+  for (const c of r.controls) controls[c.owner_type].set(c.owner_id, c.controls);
+  const rate = (x: string) => (x.includes('.') ? x.replace(/0+$/, '').replace(/\.$/, '') : x);
+  return {
+    snapshot: {
+      cards, funds, controls, spend: { card: parseSpendJson(r.card_spend), customer: parseSpendJson(r.customer_spend) },
+      settings: parseMoneySettingsJson(r.settings), ledgers: new Map(r.ledgers.map((l) => [l.currency, l])),
+      rates: new Map(r.rates.map((x) => [x.k, rate(x.rate)])),
+    },
+    stored: parseStoredAnswersJson(r.stored, claims, items[0]?.now ?? new Date()),
+  };
+}
+
+/**
+ * Items whose `now` lies within a second of each other share one ledger call
+ * (its timestamp): in live mode that is the whole batch; sandbox merchants
+ * whose test clocks run ahead get calls of their own, at their own time.
+ */
+function ledgerGroups(items: readonly BatchItem[], chains: readonly TransferInput[][]): { now: Date; transfers: TransferInput[]; items: number[] }[] {
+  const groups = new Map<number, { now: Date; transfers: TransferInput[]; items: number[] }>();
+  const origin = items[0]?.now.getTime() ?? 0;
   chains.forEach((chain, i) => {
-    const failure = chainFailure(results.slice(offset, offset + chain.length));
-    offset += chain.length;
-    if (failure !== null) {
-      assert(failure === 'exceeds_credits', `authorization hold refused: ${failure}`);
-      Object.assign(auths[i]!, { status: 'declined', approvedAmount: 0n, heldAmount: 0n, feeHeld: 0n, declineReason: 'insufficient_funds', responseCode: DECLINE_CODES.insufficient_funds, holdSeq: 0, expiresAt: null });
+    if (chain.length === 0) return;
+    const key = Math.round((items[i]!.now.getTime() - origin) / 1000);
+    const g = groups.get(key) ?? { now: items[i]!.now, transfers: [], items: [] };
+    g.transfers.push(...chain);
+    g.items.push(i);
+    groups.set(key, g);
+  });
+  return [...groups.values()];
+}
+
+/** Which items' chains the ledger refused (by item index), from each group's results. */
+function refusedItems(groups: ReturnType<typeof ledgerGroups>, chains: readonly TransferInput[][], results: TransferResult[][]): Set<number> {
+  const refused = new Set<number>();
+  groups.forEach((g, gi) => {
+    let offset = 0;
+    for (const i of g.items) {
+      const n = chains[i]!.length;
+      const failure = chainFailure(results[gi]!.slice(offset, offset + n));
+      offset += n;
+      if (failure !== null) {
+        assert(failure === 'exceeds_credits', `authorization hold refused: ${failure}`);
+        refused.add(i);
+      }
     }
   });
+  return refused;
+}
 
-  await insertAuthorizations(tx, auths);
-  const transactions = await insertTransactions(tx, auths.map((a) => ({
+function declineForFunds(a: Authorization): void {
+  Object.assign(a, {
+    status: 'declined', approvedAmount: 0n, heldAmount: 0n, feeHeld: 0n, declineReason: 'insufficient_funds',
+    responseCode: DECLINE_CODES.insufficient_funds, holdSeq: 0, expiresAt: null,
+  });
+}
+
+/**
+ * Decide and apply one batch in the caller's transaction (opened with
+ * batchPrelude's locks). Round trips after the prelude: one read; one write
+ * that inserts the authorizations, their transactions and events and the
+ * idempotency answers, and applies the holds (`optimistic`: the ledger call
+ * rides in the same statement, and a refusal throws LedgerRefusedHold so the
+ * caller reruns `ledgerFirst`, where the ledger answers before the inserts).
+ */
+export async function authorizeBatch(tx: Tx, items: readonly BatchItem[], mode: 'optimistic' | 'ledgerFirst' = 'optimistic'): Promise<ItemOutcome[]> {
+  const { snapshot, stored } = await readBatch(tx, items);
+  const outcomes: (ItemOutcome | null)[] = items.map((i) => {
+    const answer = i.idempotency ? stored.get(claimKey(i.idempotency)) : undefined;
+    if (answer?.kind === 'replay') return { kind: 'replay', status: answer.status, body: answer.body };
+    if (answer?.kind === 'reused') return { kind: 'reused' };
+    return null;
+  });
+  const fresh = items.filter((_, i) => outcomes[i] === null);
+  if (fresh.length === 0) return outcomes as ItemOutcome[];
+  const { authorizations, chains } = decideBatch(fresh, snapshot, () => newId('authorization'));
+  const groups = ledgerGroups(fresh, chains);
+
+  if (mode === 'ledgerFirst') {
+    const results: TransferResult[][] = [];
+    for (const g of groups) {
+      const s = new Statement();
+      const call = createTransfersSql(s, g.transfers, g.now);
+      const { rows } = await tx.query<{ r: string[] }>(`SELECT ${call.expr} AS r`, s.params);
+      results.push(call.decode(rows[0]!.r));
+    }
+    for (const i of refusedItems(groups, chains, results)) declineForFunds(authorizations[i]!);
+  }
+
+  const presented = authorizations.map(presentAuthorization);
+  const s = new Statement();
+  const writes: string[] = [insertAuthorizationsSql(s, authorizations)];
+  const txns = insertTransactionsSql(s, authorizations.map((a) => ({
     merchantId: a.merchantId, mode: a.mode, cardId: a.cardId, type: 'authorization' as const, status: a.status === 'pending' ? 'pending' as const : 'declined' as const,
     amount: a.approvedAmount || a.requestedAmount, currency: a.currency, merchantAmount: a.merchantAmount, merchantCurrency: a.merchantCurrency,
     fee: a.feeHeld, merchant: a.merchant, responseCode: a.responseCode, declineReason: a.declineReason, authorizationId: a.id,
-  })), now);
-  const presented = auths.map(presentAuthorization);
-  // One statement for every event of the batch: each authorization's and its transaction's.
-  await appendEvents(tx, [
-    ...auths.map((a, i) => ({
+  })), authorizations.map((a) => a.createdAt));
+  writes.push(txns.sql);
+  const events: EventInput[] = [
+    ...authorizations.map((a, i) => ({
       merchantId: a.merchantId, mode: a.mode, type: a.status === 'pending' ? 'authorization.approved' as const : 'authorization.declined' as const,
       object: presented[i]!, at: a.createdAt,
     })),
-    ...transactions.map(createdEvent),
-  ]);
-  return presented;
+    ...txns.transactions.map(createdEvent),
+  ];
+  writes.push(appendEventsSql(s, events).sql);
+  const answers = fresh.flatMap((item, i) => (item.idempotency ? [{ claim: item.idempotency, status: 200, body: presented[i], at: item.now }] : []));
+  if (answers.length > 0) writes.push(storeAnswersSql(s, answers));
+  const calls = mode === 'optimistic' ? groups.map((g) => createTransfersSql(s, g.transfers, g.now)) : [];
+  // Each ledger call is a column of its own (their result arrays differ in length).
+  const sql = `WITH ${writes.map((w, i) => `w${i} AS (${w})`).join(', ')}
+    SELECT ${calls.length > 0 ? calls.map((c, i) => `${c.expr} AS r${i}`).join(', ') : '1 AS done'}`;
+  const { rows } = await tx.query<Record<string, string[]>>(sql, s.params);
+  if (calls.length > 0) {
+    const results = calls.map((c, i) => c.decode(rows[0]![`r${i}`]!));
+    if (refusedItems(groups, chains, results).size > 0) throw new LedgerRefusedHold('the ledger refused a hold the batch approved');
+  }
+  let next = 0;
+  return outcomes.map((o) => o ?? { kind: 'authorized', authorization: presented[next++]! });
+}
+
+/** Run a batch: optimistic first, then, if the ledger refused a hold, once more with the ledger first. */
+export async function runBatch(db: Db, items: readonly BatchItem[]): Promise<ItemOutcome[]> {
+  const prelude = batchPrelude(items);
+  try {
+    return await db.transaction((tx) => authorizeBatch(tx, items, 'optimistic'), { prelude });
+  } catch (err) {
+    if (!(err instanceof LedgerRefusedHold)) throw err;
+    return db.transaction((tx) => authorizeBatch(tx, items, 'ledgerFirst'), { prelude });
+  }
 }

@@ -2,12 +2,14 @@ import type { Db, Tx } from '../db/index.ts';
 import type { KeyProvider } from '../crypto/index.ts';
 import { toJsonNumber } from '../lib/money.ts';
 import { expireReservations } from '../funding/index.ts';
-import { AuthorizationBatcher } from './batcher.ts';
-import { authorizeBatch, type PreparedAuthorization } from './engine.ts';
+import type { Clock } from '../lib/clock.ts';
+import { DomainError } from '../lib/errors.ts';
+import { claimKey, findStoredAnswers, type IdempotencyClaim } from '../idempotency/index.ts';
+import { AUTHORIZATION_LANES_POSTGRES, AuthorizationLanes, type BatchObserver } from './batcher.ts';
+import { runBatch, type PreparedAuthorization } from './engine.ts';
 import { askMerchant, getDecisionEndpoint, type AskOptions, type DecisionEndpoint } from './realtime.ts';
 import { expireAuthorizations } from './lifecycle.ts';
-import type { PresentedAuthorization } from './store.ts';
-import type { AuthorizationRequest } from './types.ts';
+import type { AuthorizationRequest, RealtimeVerdict } from './types.ts';
 
 export * from './types.ts';
 export { decide, checkControls } from './decide.ts';
@@ -18,27 +20,66 @@ export {
   setDecisionEndpoint, getDecisionEndpoint, deleteDecisionEndpoint, standardSignature,
   DECISION_TIMEOUT_MS_DEFAULT, DECISION_TIMEOUT_MS_MAX, fetchDecisionHttp, type DecisionEndpoint, type DecisionHttp,
 } from './realtime.ts';
-export { AUTHORIZATION_BATCH_MAX, AuthorizationBatcher } from './batcher.ts';
-export { authorizeBatch, HOLD_TTL_MS, type PreparedAuthorization } from './engine.ts';
+export { AUTHORIZATION_BATCH_MAX, AUTHORIZATION_LANES_POSTGRES, AUTHORIZATION_QUEUE_MAX, AuthorizationLanes, laneOf, type BatchObserver } from './batcher.ts';
+export { authorizeBatch, runBatch, batchPrelude, HOLD_TTL_MS, type BatchItem, type ItemOutcome, type PreparedAuthorization } from './engine.ts';
+export { decideBatch, spendKey, type BatchSnapshot, type CardSnapshot } from './decide-batch.ts';
 
 /** Why 1 s: endpoint changes take effect within a second, and the hot path skips a query per request. */
-const ENDPOINT_CACHE_MS = 1000;
+export const DECISION_ENDPOINT_CACHE_MS = 1000;
 
 /** How decision requests go out: the transport, Tessera's RFC 9421 signer and the per-send URL check (wired by the app). */
-export type AuthorizationServiceOptions = AskOptions;
+export type AuthorizationServiceOptions = AskOptions & {
+  /** Lanes of group commit (default: AUTHORIZATION_LANES_POSTGRES on PostgreSQL, 1 on the embedded database). */
+  lanes?: number;
+  queueMax?: number;
+};
+
+/** What the path reports, for metrics: batches, and each real-time decision. */
+export interface AuthorizationObserver extends BatchObserver {
+  decided?(outcome: 'approved' | 'declined', reason: string | null): void;
+  realtime?(ms: number, source: 'merchant' | 'fallback', failure: string | null): void;
+}
+
+export interface SubmitInput {
+  owner: PreparedAuthorization['owner'];
+  request: AuthorizationRequest;
+  /** The merchant's time (its sandbox clock included): spend windows, hold expiry and the ledger use it. */
+  now: Date;
+  /** The request's Idempotency-Key, scoped like the HTTP layer scopes it. */
+  idempotency?: IdempotencyClaim | null;
+}
+
+export interface SubmitResult {
+  status: number;
+  body: unknown;
+  /** The answer is a stored one (the Idempotency-Key was used before). */
+  replayed: boolean;
+}
 
 /**
- * The authorization entry point used by the simulator, the facades and (later)
- * an ISO 8583 link: ask the merchant's real-time endpoint if it has one
- * (outside any transaction), then decide and apply through the group-commit
- * batcher.
+ * The one authorization entry point, for the simulator, the facades and the
+ * ISO 8583 link. A request with an Idempotency-Key is checked for a stored
+ * answer before the merchant's real-time endpoint is asked, so a retry never
+ * asks twice; it is then group-committed like any other, its key claimed in
+ * the batch's transaction. Everything goes through the lanes.
  */
 export class AuthorizationService {
-  readonly batcher: AuthorizationBatcher;
+  readonly lanes: AuthorizationLanes;
   #endpoints = new Map<string, { at: number; endpoint: DecisionEndpoint | null }>();
+  /** Keys being worked on in this process: a twin is refused at once (409), never run. */
+  #inFlight = new Set<string>();
+  #observer: AuthorizationObserver | null = null;
 
-  constructor(private readonly db: Db, private readonly keys: KeyProvider, private readonly options: AuthorizationServiceOptions = {}) {
-    this.batcher = new AuthorizationBatcher(db);
+  constructor(private readonly db: Db, private readonly keys: KeyProvider, private readonly clock: Clock, private readonly options: AuthorizationServiceOptions = {}) {
+    const lanes = options.lanes ?? (db.kind === 'pglite' ? 1 : AUTHORIZATION_LANES_POSTGRES);
+    this.lanes = new AuthorizationLanes((items) => runBatch(db, items), {
+      lanes, queueMax: options.queueMax, observer: { batch: (size, ms, ok) => this.#observer?.batch(size, ms, ok) },
+    });
+  }
+
+  /** Report batches, decisions and real-time calls (the metrics plugin). */
+  observe(observer: AuthorizationObserver): void {
+    this.#observer = observer;
   }
 
   forgetEndpoint(merchantId: string, mode: string): void {
@@ -48,32 +89,67 @@ export class AuthorizationService {
   async #endpoint(owner: PreparedAuthorization['owner']): Promise<DecisionEndpoint | null> {
     const key = `${owner.merchantId}:${owner.mode}`;
     const cached = this.#endpoints.get(key);
-    if (cached && Date.now() - cached.at < ENDPOINT_CACHE_MS) return cached.endpoint;
+    const now = this.clock.now().getTime();
+    if (cached && now - cached.at < DECISION_ENDPOINT_CACHE_MS) return cached.endpoint;
     const endpoint = await getDecisionEndpoint(this.db, this.keys, owner);
-    this.#endpoints.set(key, { at: Date.now(), endpoint });
+    this.#endpoints.set(key, { at: now, endpoint });
     return endpoint;
   }
 
-  async prepare(owner: PreparedAuthorization['owner'], request: AuthorizationRequest, now: Date): Promise<PreparedAuthorization> {
-    const endpoint = await this.#endpoint(owner);
-    const realtime = endpoint
-      ? await askMerchant(endpoint, {
-        card_id: request.cardId, amount: toJsonNumber(request.amount), currency: request.currency, merchant: request.merchant,
-        partial_allowed: request.partialAllowed,
-      }, now, this.options)
-      : null;
-    return { owner, request, realtime, now };
+  async submit(input: SubmitInput): Promise<SubmitResult> {
+    const claim = input.idempotency ?? null;
+    const flight = claim ? claimKey(claim) : null;
+    if (flight !== null) {
+      if (this.#inFlight.has(flight)) {
+        throw new DomainError('idempotency_key_in_flight', 'A request with this Idempotency-Key is still being processed; retry later.', 'Idempotency-Key');
+      }
+      this.#inFlight.add(flight);
+    }
+    try {
+      const endpoint = await this.#endpoint(input.owner);
+      let realtime: RealtimeVerdict | null = null;
+      if (endpoint) {
+        // Only a merchant that decides in real time needs this read before the batch: a replay must not ask it again.
+        if (claim) {
+          const stored = (await findStoredAnswers(this.db, [claim], input.now)).get(claimKey(claim))!;
+          if (stored.kind !== 'none') return answerOf(stored);
+        }
+        realtime = await this.#ask(endpoint, input);
+      }
+      const outcome = await this.lanes.submit({ owner: input.owner, request: input.request, realtime, now: input.now, idempotency: claim });
+      if (outcome.kind === 'authorized') {
+        const a = outcome.authorization;
+        this.#observer?.decided?.(a.status === 'declined' ? 'declined' : 'approved', a.decline_reason);
+        return { status: 200, body: a, replayed: false };
+      }
+      return answerOf(outcome);
+    } finally {
+      if (flight !== null) this.#inFlight.delete(flight);
+    }
   }
 
-  /** Through the batcher: concurrent requests share one transaction. */
-  async authorize(owner: PreparedAuthorization['owner'], request: AuthorizationRequest, now: Date): Promise<PresentedAuthorization> {
-    return this.batcher.submit(await this.prepare(owner, request, now));
+  async #ask(endpoint: DecisionEndpoint, input: SubmitInput): Promise<RealtimeVerdict> {
+    const { request } = input;
+    const started = performance.now();
+    const verdict = await askMerchant(endpoint, {
+      card_id: request.cardId, amount: toJsonNumber(request.amount), currency: request.currency, merchant: request.merchant,
+      partial_allowed: request.partialAllowed,
+    }, input.now, this.options);
+    this.#observer?.realtime?.(performance.now() - started, verdict.source, verdict.failure ?? null);
+    return verdict;
   }
 
-  /** Inside the caller's transaction (a request with an Idempotency-Key claims it in the same transaction). */
-  async authorizeIn(tx: Tx, prepared: PreparedAuthorization): Promise<PresentedAuthorization> {
-    return (await authorizeBatch(tx, [prepared]))[0]!;
+  /** Resolves once nothing is queued or committing. */
+  idle(): Promise<void> {
+    return this.lanes.idle();
   }
+}
+
+function answerOf(a: { kind: 'replay'; status: number; body: unknown } | { kind: 'reused' }): SubmitResult {
+  if (a.kind === 'reused') {
+    throw new DomainError('idempotency_key_reused', 'This Idempotency-Key was used with a different request; use a new key.', 'Idempotency-Key');
+  }
+  return { status: a.status, body: a.body, replayed: true };
 }
 
 /** Sandbox test clock: move a merchant's sandbox time forward, then run its expiry jobs at that time. */

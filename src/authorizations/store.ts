@@ -1,4 +1,4 @@
-import type { Queryable, Tx } from '../db/index.ts';
+import { Statement, type Queryable, type Tx } from '../db/index.ts';
 import { toJsonNumber } from '../lib/money.ts';
 import type { MerchantInfo } from '../transactions/index.ts';
 import type { DeclineReason } from './types.ts';
@@ -76,16 +76,21 @@ const COLS = ['id', 'merchant_id', 'mode', 'card_id', 'customer_id', 'status', '
 /** Insert many authorizations with one statement. */
 export async function insertAuthorizations(tx: Tx, items: readonly Authorization[]): Promise<void> {
   if (items.length === 0) return;
-  const params: unknown[] = [];
-  const tuples = items.map((a) => {
-    const v = [a.id, a.merchantId, a.mode, a.cardId, a.customerId, a.status, a.currency, a.requestedAmount, a.approvedAmount, a.heldAmount,
-      a.feeHeld, a.merchantAmount, a.merchantCurrency, a.fxRate, JSON.stringify(a.merchant), a.source, a.decisionSource, a.declineReason,
-      a.responseCode, a.holdSeq, a.expiresAt, a.createdAt, a.updatedAt];
-    const base = params.length;
-    params.push(...v);
-    return `(${v.map((_, i) => `$${base + i + 1}`).join(', ')})`;
-  });
-  await tx.query(`INSERT INTO authorizations (${COLS.join(', ')}) VALUES ${tuples.join(', ')}`, params);
+  const s = new Statement();
+  await tx.query(insertAuthorizationsSql(s, items), s.params);
+}
+
+/** The INSERT of many authorizations (one statement), for composing with other writes. */
+export function insertAuthorizationsSql(s: Statement, items: readonly Authorization[]): string {
+  const tuples = items.map((a) => `(${[
+    s.param(a.id, 'text'), s.param(a.merchantId, 'text'), s.param(a.mode, 'text'), s.param(a.cardId, 'text'), s.param(a.customerId, 'text'),
+    s.param(a.status, 'text'), s.param(a.currency, 'text'), s.param(a.requestedAmount, 'int8'), s.param(a.approvedAmount, 'int8'),
+    s.param(a.heldAmount, 'int8'), s.param(a.feeHeld, 'int8'), s.param(a.merchantAmount, 'int8'), s.param(a.merchantCurrency, 'text'),
+    s.param(a.fxRate, 'numeric'), s.param(JSON.stringify(a.merchant), 'jsonb'), s.param(a.source, 'text'), s.param(a.decisionSource, 'text'),
+    s.param(a.declineReason, 'text'), s.param(a.responseCode, 'text'), s.param(a.holdSeq, 'int4'), s.param(a.expiresAt, 'timestamptz'),
+    s.param(a.createdAt, 'timestamptz'), s.param(a.updatedAt, 'timestamptz'),
+  ].join(', ')})`);
+  return `INSERT INTO authorizations (${COLS.join(', ')}) VALUES ${tuples.join(', ')}`;
 }
 
 export async function selectAuthorization(q: Queryable, owner: { merchantId: string; mode: string }, id: string, forUpdate = false) {

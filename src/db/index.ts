@@ -23,6 +23,12 @@ export interface TransactionOptions {
   isolation?: Isolation;
   /** Attempts in all, including the first; serialization failures and deadlocks are retried. */
   attempts?: number;
+  /**
+   * Statements without parameters to run first, sent together with BEGIN in
+   * one round trip (the simple protocol): the authorization batch takes its
+   * row locks this way. Build literals with textLiteral().
+   */
+  prelude?: string;
 }
 
 export interface Db extends Queryable {
@@ -121,7 +127,7 @@ class PoolDb implements Db {
       let broken: Error | undefined;
       let began = false;
       try {
-        await client.query(begin);
+        await client.query(options.prelude ? `${begin}; ${options.prelude}` : begin);
         began = true;
         const tx: Tx = { query: (sql, params) => client.query(sql, params as unknown[] | undefined) };
         const result = await fn(tx);
@@ -223,7 +229,10 @@ class PgliteDb implements Db {
     const attempts = Math.min(options.attempts ?? TRANSACTION_ATTEMPTS_MAX, TRANSACTION_ATTEMPTS_MAX);
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.pglite.transaction((t) => fn({ query: (sql, params) => run(t, sql, params) }));
+        return await this.pglite.transaction(async (t) => {
+          if (options.prelude) await t.exec(options.prelude);
+          return fn({ query: (sql, params) => run(t, sql, params) });
+        });
       } catch (err) {
         if (attempt < attempts && isRetryable(err)) continue;
         throw err;
@@ -280,4 +289,5 @@ export async function openPgliteDir(dataDir: string): Promise<Db> {
 
 export { migrate, pendingMigrations } from './migrate.ts';
 export { ADVISORY_LOCKS } from './locks.ts';
+export { Statement, textLiteral } from './statement.ts';
 export { lockDataDir, DataDirLockedError } from './lock.ts';

@@ -1,4 +1,4 @@
-import type { Tx } from '../db/index.ts';
+import { Statement, type Tx } from '../db/index.ts';
 import { newId } from '../lib/ids.ts';
 import type { Mode } from '../merchants/index.ts';
 
@@ -36,12 +36,19 @@ export async function appendEvent(tx: Tx, e: EventInput): Promise<string> {
 /** Many events with one statement (the authorization batch writes one per item). */
 export async function appendEvents(tx: Tx, events: readonly EventInput[]): Promise<string[]> {
   if (events.length === 0) return [];
-  const ids = events.map(() => newId('event'));
-  await tx.query(
-    `INSERT INTO events (id, merchant_id, mode, type, version, data, created_at)
-     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int[], $6::jsonb[], $7::timestamptz[])`,
-    [ids, events.map((e) => e.merchantId), events.map((e) => e.mode), events.map((e) => e.type), events.map(() => EVENT_VERSION),
-      events.map((e) => JSON.stringify(e.previous ? { object: e.object, previous_attributes: e.previous } : { object: e.object })),
-      events.map((e) => e.at)]);
+  const s = new Statement();
+  const { sql, ids } = appendEventsSql(s, events);
+  await tx.query(sql, s.params);
   return ids;
+}
+
+/** The INSERT of many events (one statement), for composing with other writes; and their ids. */
+export function appendEventsSql(s: Statement, events: readonly EventInput[]): { sql: string; ids: string[] } {
+  const ids = events.map(() => newId('event'));
+  const sql = `INSERT INTO events (id, merchant_id, mode, type, version, data, created_at)
+     SELECT * FROM unnest(${s.param(ids, 'text[]')}, ${s.param(events.map((e) => e.merchantId), 'text[]')}, ${s.param(events.map((e) => e.mode), 'text[]')},
+       ${s.param(events.map((e) => e.type), 'text[]')}, ${s.param(events.map(() => EVENT_VERSION), 'int[]')},
+       ${s.param(events.map((e) => JSON.stringify(e.previous ? { object: e.object, previous_attributes: e.previous } : { object: e.object })), 'jsonb[]')},
+       ${s.param(events.map((e) => e.at), 'timestamptz[]')})`;
+  return { sql, ids };
 }

@@ -1,4 +1,4 @@
-import type { Queryable, Tx } from '../db/index.ts';
+import type { Queryable, Statement, Tx } from '../db/index.ts';
 import { notFound } from '../lib/errors.ts';
 import { parseRate } from '../lib/money.ts';
 import type { FeeSchedule } from './index.ts';
@@ -61,4 +61,20 @@ export async function fxRate(q: Queryable, from: string, to: string): Promise<{ 
   const text = rows[0].rate.replace(/(\.\d*?)0+$/, '$1').replace(/\.$/, '');
   const parsed = parseRate(text);
   return parsed ? { ...parsed, text } : null;
+}
+
+/** The merchants' money settings as one JSON array (a scalar subquery, for the authorization batch's single read). */
+export function moneySettingsJsonSql(s: Statement, merchantIds: readonly string[]): string {
+  return `(SELECT COALESCE(json_agg(json_build_object('id', id, 'fee_schedule', fee_schedule, 'authorization_mode', authorization_mode,
+            'clearing_tolerance_bps', clearing_tolerance_bps)), '[]')
+          FROM merchants WHERE id = ANY(${s.param(merchantIds, 'text[]')}))`;
+}
+
+export function parseMoneySettingsJson(rows: { id: string; fee_schedule: FeeSchedule; authorization_mode: AuthorizationMode; clearing_tolerance_bps: number }[]) {
+  return new Map(rows.map((r) => [r.id, { feeSchedule: r.fee_schedule, authorizationMode: r.authorization_mode, clearingToleranceBps: r.clearing_tolerance_bps } as MoneySettings]));
+}
+
+/** Every FX rate as one JSON array of `{k: "FROM>TO", rate}` (a scalar subquery). Rates are few: the operator's table. */
+export function fxRatesJsonSql(): string {
+  return `(SELECT COALESCE(json_agg(json_build_object('k', from_currency || '>' || to_currency, 'rate', rate::text)), '[]') FROM fx_rates)`;
 }

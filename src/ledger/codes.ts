@@ -1,3 +1,5 @@
+import { assert } from '../lib/assert.ts';
+
 /**
  * Result codes of createTransfers, in precedence order: an item gets the first
  * code whose condition holds. The stateless checks (validate.ts) come first,
@@ -111,4 +113,15 @@ export interface AccountResult {
 /** True when the item's effect is in the ledger: applied now, or by an earlier identical submission. */
 export function succeeded(result: TransferResultCode | AccountResultCode): boolean {
   return result === 'ok' || result === 'exists';
+}
+
+const KNOWN_RESULTS = new Set<string>(TRANSFER_RESULTS);
+
+/** ledger_create_transfers' answer, one code per item, checked. */
+export function decodeResults(codes: string[], size: number): TransferResult[] {
+  assert(codes.length === size, `ledger_create_transfers returned ${codes.length} results for ${size} items`);
+  return codes.map((result, index) => {
+    assert(KNOWN_RESULTS.has(result), `unknown transfer result ${JSON.stringify(result)}`);
+    return { index, result: result as TransferResultCode };
+  });
 }

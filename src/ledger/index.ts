@@ -13,6 +13,7 @@ export {
   lookupAccounts, lookupTransfers, listLedgers, getAccountTransfers, HISTORY_PAGE_MAX,
   type AccountTransfer, type AccountTransfersFilter, type AccountTransfersPage,
 } from './reads.ts';
+export { accountCountersJsonSql, ledgersJsonSql, createTransfersSql, type AccountCountersJson } from './batch.ts';
 export { balance, balanceOf, normalSide, type Balance } from './balance.ts';
 export {
   verifyLedger, VIOLATION_KINDS, VIOLATIONS_PER_CHECK_MAX, type LedgerTotals, type Violation, type ViolationKind, type VerifyReport,

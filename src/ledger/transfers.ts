@@ -1,11 +1,9 @@
 import { isRetryable, TRANSACTION_ATTEMPTS_MAX, type Db, type Tx } from '../db/index.ts';
 import { assert } from '../lib/assert.ts';
-import { TRANSFER_RESULTS, type TransferResult, type TransferResultCode } from './codes.ts';
+import { decodeResults, type TransferResult } from './codes.ts';
 import * as store from './store.ts';
 import { TRANSFERS_BATCH_MAX, type BatchOptions, type TransferInput } from './types.ts';
 import { EXPIRY_ID_SUFFIX, FLAG_BITS, ledgerParam, transferFlagBits, validateTransfer } from './validate.ts';
-
-const KNOWN_RESULTS = new Set<string>(TRANSFER_RESULTS);
 
 function assertNow(opts: BatchOptions): void {
   assert(opts.now instanceof Date && !Number.isNaN(opts.now.getTime()), 'the ledger needs a valid `now`');
@@ -17,7 +15,7 @@ function assertBatch(size: number, opts: BatchOptions): void {
 }
 
 /** Turn a batch into the function's arrays; an item that failed a stateless check carries its code in `pre`. */
-function encode(batch: readonly TransferInput[]): store.TransferParams {
+export function encodeTransfers(batch: readonly TransferInput[]): store.TransferParams {
   const p: store.TransferParams = {
     id: [], debit: [], credit: [], amount: [], pending: [], ledger: [], code: [], flags: [], timeout: [], userData: [], pre: [],
   };
@@ -41,13 +39,7 @@ function encode(batch: readonly TransferInput[]): store.TransferParams {
   return p;
 }
 
-function decode(codes: string[], size: number): TransferResult[] {
-  assert(codes.length === size, `ledger_create_transfers returned ${codes.length} results for ${size} items`);
-  return codes.map((result, index) => {
-    assert(KNOWN_RESULTS.has(result), `unknown transfer result ${JSON.stringify(result)}`);
-    return { index, result: result as TransferResultCode };
-  });
-}
+const decode = decodeResults;
 
 /**
  * Apply a batch inside the caller's transaction: one statement, whatever the
@@ -62,7 +54,7 @@ function decode(codes: string[], size: number): TransferResult[] {
 export async function createTransfers(tx: Tx, batch: readonly TransferInput[], opts: BatchOptions): Promise<TransferResult[]> {
   assertBatch(batch.length, opts);
   if (batch.length === 0) return [];
-  return decode(await store.callCreateTransfers(tx, encode(batch), opts.now), batch.length);
+  return decode(await store.callCreateTransfers(tx, encodeTransfers(batch), opts.now), batch.length);
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -75,7 +67,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export async function createTransfersTx(db: Db, batch: readonly TransferInput[], opts: BatchOptions): Promise<TransferResult[]> {
   assertBatch(batch.length, opts);
   if (batch.length === 0) return [];
-  const params = encode(batch);
+  const params = encodeTransfers(batch);
   for (let attempt = 1; ; attempt++) {
     try {
       return decode(await store.callCreateTransfers(db, params, opts.now), batch.length);

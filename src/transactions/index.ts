@@ -1,4 +1,4 @@
-import type { Queryable, Tx } from '../db/index.ts';
+import { Statement, type Queryable, type Tx } from '../db/index.ts';
 import { notFound } from '../lib/errors.ts';
 import { isId, newId } from '../lib/ids.ts';
 import { toJsonNumber } from '../lib/money.ts';
@@ -97,15 +97,25 @@ export const createdEvent = (t: Transaction) =>
 /** Insert without events: the caller appends `createdEvent` of each with its own events, in one statement. */
 export async function insertTransactions(tx: Tx, items: readonly TransactionInput[], at: Date): Promise<Transaction[]> {
   if (items.length === 0) return [];
-  const params: unknown[] = [];
-  const tuples = items.map((t) => {
-    const v = values(t, t.id ?? newId('transaction'), at);
-    const base = params.length;
-    params.push(...v);
-    return `(${v.map((_, i) => `$${base + i + 1}`).join(', ')})`;
-  });
-  const { rows } = await tx.query<Row>(`INSERT INTO transactions (${COLS.join(', ')}) VALUES ${tuples.join(', ')} RETURNING *`, params);
-  return rows.map(toTransaction);
+  const s = new Statement();
+  const { sql, transactions } = insertTransactionsSql(s, items, at);
+  await tx.query(sql, s.params);
+  return transactions;
+}
+
+/** The INSERT of many transactions (one statement) for composing with other writes, and the transactions as they are stored. */
+export function insertTransactionsSql(s: Statement, items: readonly TransactionInput[], at: Date | readonly Date[]): { sql: string; transactions: Transaction[] } {
+  // One time for all, or each its own (the authorization batch: each item at its merchant's time).
+  const atOf = (i: number) => (at instanceof Date ? at : at[i]!);
+  const transactions = items.map((t, i): Transaction => ({
+    id: t.id ?? newId('transaction'), merchantId: t.merchantId, mode: t.mode, cardId: t.cardId, type: t.type, status: t.status, amount: t.amount,
+    currency: t.currency, merchantAmount: t.merchantAmount ?? null, merchantCurrency: t.merchantCurrency ?? null, fee: t.fee ?? 0n,
+    merchant: t.merchant ?? null, responseCode: t.responseCode ?? null, declineReason: t.declineReason ?? null,
+    authorizationId: t.authorizationId ?? null, reservationId: t.reservationId ?? null, createdAt: atOf(i), updatedAt: atOf(i),
+  }));
+  const casts = ['text', 'text', 'text', 'text', 'text', 'text', 'int8', 'text', 'int8', 'text', 'int8', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'timestamptz', 'timestamptz'];
+  const tuples = transactions.map((t) => `(${values(t, t.id, t.createdAt).map((v, i) => s.param(v, casts[i]!)).join(', ')})`);
+  return { sql: `INSERT INTO transactions (${COLS.join(', ')}) VALUES ${tuples.join(', ')}`, transactions };
 }
 
 export async function recordTransaction(tx: Tx, item: TransactionInput, at: Date): Promise<Transaction> {

@@ -239,10 +239,10 @@ describe('authorization lifecycle', () => {
 describe('group commit', () => {
   it('decides concurrent authorizations together: fewer batches than requests, each answered after its commit', async () => {
     const card = await fundedCard(100_000);
-    const before = t.app.authorizations.batcher.stats;
+    const before = t.app.authorizations.lanes.stats;
     const results = await Promise.all(Array.from({ length: 12 }, () => authorize(card.id, 100)));
-    await t.app.authorizations.batcher.idle();
-    const after = t.app.authorizations.batcher.stats;
+    await t.app.authorizations.idle();
+    const after = t.app.authorizations.lanes.stats;
     expect(results.every((r) => r.status === 'approved')).toBe(true);
     expect(after.items - before.items).toBe(12);
     // PGlite is one connection: requests' own queries interleave with batches, so grouping shows on PostgreSQL.

@@ -1,14 +1,13 @@
-import crypto from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Tx } from '../../db/index.ts';
 import { DomainError } from '../../lib/errors.ts';
 import { canonicalJson } from '../../lib/canonical-json.ts';
 import { errorBody } from '../errors.ts';
+import { IDEMPOTENCY_TTL_MS, idempotencyLockId, requestFingerprint, type IdempotencyClaim } from '../../idempotency/index.ts';
 
 /** Why 255: the length Stripe and seed 004 document; longer keys are a client bug. */
 export const IDEMPOTENCY_KEY_LENGTH_MAX = 255;
-/** Keys are kept at least this long (SPEC §7); older keys are purged and may be reused. */
-export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
+export { IDEMPOTENCY_TTL_MS };
 
 const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
@@ -51,7 +50,18 @@ function scopeOf(request: FastifyRequest): string {
 }
 
 function fingerprint(request: FastifyRequest): Buffer {
-  return crypto.createHash('sha256').update(canonicalJson({ body: request.body ?? null, query: request.query ?? null })).digest();
+  return requestFingerprint(request.body, request.query);
+}
+
+/**
+ * The request's Idempotency-Key as a claim for the domain (the authorization
+ * batch claims keys itself), scoped exactly as mutation() scopes it; null
+ * without a key.
+ */
+export function idempotencyClaimOf(request: FastifyRequest): IdempotencyClaim | null {
+  const key = keyOf(request);
+  if (key === null) return null;
+  return { scope: scopeOf(request), method: request.method, path: (request.url.split('?')[0] ?? '').slice(0, 2048), key, fingerprint: fingerprint(request) };
 }
 
 class Replay {
@@ -96,7 +106,7 @@ export async function mutation<T>(
   const print = fingerprint(request);
   const now = clock.now();
   // A 64-bit advisory lock id for this key; a collision only costs a spurious 409.
-  const lockId = crypto.createHash('sha256').update(canonicalJson([scope, method, path, key])).digest().readBigInt64BE(0);
+  const lockId = idempotencyLockId({ scope, method, path, key });
 
   const claim = async (tx: Tx): Promise<Replay | null> => {
     const locked = await tx.query<{ ok: boolean }>('SELECT pg_try_advisory_xact_lock($1::bigint) AS ok', [lockId]);

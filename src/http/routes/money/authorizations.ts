@@ -8,7 +8,7 @@ import {
 } from '../../../transactions/index.ts';
 import { PAGE_LIMIT_DEFAULT } from '../../../lib/pagination.ts';
 import { actionContext, merchantNow, ownerOf, requireSandbox } from '../../plugins/auth.ts';
-import { mutation } from '../../plugins/idempotency.ts';
+import { idempotencyClaimOf, mutation } from '../../plugins/idempotency.ts';
 import { amountFrom, optionalAmountFrom } from '../../plugins/number-texts.ts';
 import { Amount, AuthorizationSchema, Currency, MerchantInfoSchema, TransactionSchema } from '../../presenters/money.ts';
 import { PageQuery, Timestamp, errorResponses, listOf } from '../../schemas.ts';
@@ -24,7 +24,7 @@ export function authorizationRoutes(app: FastifyInstance): void {
   app.post('/v1/simulate/authorizations', {
     schema: {
       ...sim, summary: 'Simulate a card authorization',
-      description: 'Sandbox only: the network asks to authorize `amount` (minor units of `currency`, the merchant\'s currency) at a merchant. Decided in SPEC §3\'s order (card, status, expiry, currency with FX, spending controls, your real-time endpoint, funds with the fee); approved amounts are held in the ledger until cleared, reversed or expired (7 days). With `partial_allowed`, what the card can afford is approved (response code 10). Concurrent requests are group-committed: decided and applied together in one database transaction. A request with an Idempotency-Key runs alone, in the transaction that claims its key.',
+      description: 'Sandbox only: the network asks to authorize `amount` (minor units of `currency`, the merchant\'s currency) at a merchant. Decided in SPEC §3\'s order (card, status, expiry, currency with FX, spending controls, your real-time endpoint, funds with the fee); approved amounts are held in the ledger until cleared, reversed or expired (7 days). With `partial_allowed`, what the card can afford is approved (response code 10). Concurrent requests are group-committed: decided and applied together in one database transaction per lane (a lane per card hash). A request with an Idempotency-Key is group-committed too: its key is claimed in the batch\'s transaction, and a retry is answered from the stored response before the real-time endpoint would be asked again.',
       body: Type.Object({
         card_id: Type.String({ maxLength: 64 }), amount: Amount, currency: Currency, merchant: MerchantInfoSchema,
         partial_allowed: Type.Optional(Type.Boolean()),
@@ -35,11 +35,9 @@ export function authorizationRoutes(app: FastifyInstance): void {
     requireSandbox(request);
     const b = request.body as { card_id: string; currency: string; merchant: AuthorizationRequest['merchant']; partial_allowed?: boolean };
     const req: AuthorizationRequest = { cardId: b.card_id, amount: amountFrom(request, 'amount'), currency: b.currency, merchant: b.merchant, partialAllowed: b.partial_allowed ?? false };
-    const owner = ownerOf(request);
-    const now = merchantNow(request);
-    if (request.headers['idempotency-key'] === undefined) return app.authorizations.authorize(owner, req, now);
-    const prepared = await app.authorizations.prepare(owner, req, now);
-    return mutation(request, reply, async (tx) => ({ status: 200, body: await app.authorizations.authorizeIn(tx, prepared) }));
+    const result = await app.authorizations.submit({ owner: ownerOf(request), request: req, now: merchantNow(request), idempotency: idempotencyClaimOf(request) });
+    if (result.replayed) reply.header('Idempotent-Replayed', 'true');
+    return reply.code(result.status as 200).send(result.body as never);
   });
 
   const lifecycle = (path: string, summary: string, description: string, body: Parameters<typeof Type.Object>[0],
