@@ -12,12 +12,10 @@ import pg from 'pg';
 /** Why 10 ms: batches take tens of milliseconds; finer sampling would load the server we measure. */
 export const ACTIVITY_SAMPLE_MS = 10;
 
-/** Statements of the authorization batch (src/authorizations/engine.ts and what it calls), by their first words. */
+/** Statements of the authorization batch (src/authorizations/engine.ts: the locks sent with BEGIN, the read, the write with the ledger call), by their first words. */
 const BATCH = [
-  /^SELECT DISTINCT customer_id FROM cards/, /^SELECT owner_type, owner_id, controls/, /^SELECT 1 FROM customers/,
-  /^SELECT id, merchant_id, mode, customer_id, status, exp_year/, /^SELECT \* FROM ledger_accounts/, /^SELECT id, fee_schedule/,
-  /^SELECT currency, ledger, scale FROM ledgers/, /^SELECT from_currency/, /^SELECT ledger_create_transfers/, /^SELECT owner,|^SELECT card_id AS owner|^SELECT customer_id AS owner/,
-  /^INSERT INTO authorizations/, /^INSERT INTO transactions/, /^INSERT INTO events/,
+  /^BEGIN; SELECT (pg_advisory_xact_lock|1 FROM customers)/, /^SELECT \(SELECT COALESCE\(json_agg\(json_build_object\('id', id, 'merchant_id'/,
+  /^WITH w0 AS \(INSERT INTO authorizations/, /^SELECT ledger_create_transfers/,
 ];
 /** Per-request statements: the API key lookup and the request-signature policy. */
 const LOOKUP = [/^SELECT k\.\*, m\.live_access/, /^SELECT k\.id, k\.public_key/];

@@ -124,20 +124,19 @@ export function spendJsonSql(s: Statement, by: 'card' | 'customer', windows: rea
   const owners = by === 'card'
     ? `SELECT DISTINCT owner, day, d, wk, mo, yr FROM ${unnested}`
     : `SELECT DISTINCT h.customer_id AS owner, w.day, w.d, w.wk, w.mo, w.yr FROM ${unnested} JOIN (${holders}) h ON h.card_id = w.owner`;
-  return `(SELECT COALESCE(json_agg(json_build_object('key', t.owner || '@' || t.day, 'daily', t.daily::text, 'weekly', t.weekly::text,
+  // LATERAL: each (owner, day) sums its own rows through the (owner, created_at) index, never a scan of every authorization.
+  return `(SELECT COALESCE(json_agg(json_build_object('key', o.owner || '@' || o.day, 'daily', t.daily::text, 'weekly', t.weekly::text,
             'monthly', t.monthly::text, 'yearly', t.yearly::text, 'all_time', t.all_time::text, 'daily_count', t.daily_count)), '[]')
-          FROM (SELECT o.owner, o.day,
-                  COALESCE(sum(a.v) FILTER (WHERE a.created_at >= o.d), 0) AS daily,
-                  COALESCE(sum(a.v) FILTER (WHERE a.created_at >= o.wk), 0) AS weekly,
-                  COALESCE(sum(a.v) FILTER (WHERE a.created_at >= o.mo), 0) AS monthly,
-                  COALESCE(sum(a.v) FILTER (WHERE a.created_at >= o.yr), 0) AS yearly,
-                  COALESCE(sum(a.v), 0) AS all_time,
-                  count(a.created_at) FILTER (WHERE a.created_at >= o.d) AS daily_count
-                FROM (${owners}) o
-                LEFT JOIN (SELECT ${column} AS owner, created_at,
-                             CASE status WHEN 'closed' THEN cleared_amount WHEN 'pending' THEN held_amount ELSE 0 END AS v
-                           FROM authorizations WHERE status IN ('pending', 'closed')) a ON a.owner = o.owner
-                GROUP BY o.owner, o.day) t)`;
+          FROM (${owners}) o
+          CROSS JOIN LATERAL (
+            SELECT COALESCE(sum(a.v) FILTER (WHERE a.created_at >= o.d), 0) AS daily,
+                   COALESCE(sum(a.v) FILTER (WHERE a.created_at >= o.wk), 0) AS weekly,
+                   COALESCE(sum(a.v) FILTER (WHERE a.created_at >= o.mo), 0) AS monthly,
+                   COALESCE(sum(a.v) FILTER (WHERE a.created_at >= o.yr), 0) AS yearly,
+                   COALESCE(sum(a.v), 0) AS all_time,
+                   count(*) FILTER (WHERE a.created_at >= o.d) AS daily_count
+            FROM (SELECT created_at, CASE status WHEN 'closed' THEN cleared_amount WHEN 'pending' THEN held_amount ELSE 0 END AS v
+                  FROM authorizations WHERE ${column} = o.owner AND status IN ('pending', 'closed')) a) t)`;
 }
 
 export interface SpendJson { key: string; daily: string; weekly: string; monthly: string; yearly: string; all_time: string; daily_count: number }
