@@ -65,7 +65,10 @@ export interface SubmitResult {
  */
 export class AuthorizationService {
   readonly lanes: AuthorizationLanes;
+  /** One entry per merchant and mode that authorizes, so bounded by the merchants; each is refreshed after 1 s. */
   #endpoints = new Map<string, { at: number; endpoint: DecisionEndpoint | null }>();
+  /** Bumped by forgetEndpoint(): a read that overlapped a change stores nothing. */
+  #endpointGeneration = 0;
   /** Keys being worked on in this process: a twin is refused at once (409), never run. */
   #inFlight = new Set<string>();
   #observer: AuthorizationObserver | null = null;
@@ -82,7 +85,9 @@ export class AuthorizationService {
     this.#observer = observer;
   }
 
+  /** Call once a change to the endpoint has committed: the next authorization in this process reads it again. */
   forgetEndpoint(merchantId: string, mode: string): void {
+    this.#endpointGeneration++;
     this.#endpoints.delete(`${merchantId}:${mode}`);
   }
 
@@ -90,9 +95,13 @@ export class AuthorizationService {
     const key = `${owner.merchantId}:${owner.mode}`;
     const cached = this.#endpoints.get(key);
     const now = this.clock.now().getTime();
-    if (cached && now - cached.at < DECISION_ENDPOINT_CACHE_MS) return cached.endpoint;
+    // A clock set back (tests) makes an entry look younger than it is: it is read again.
+    const age = cached ? now - cached.at : -1;
+    if (cached && age >= 0 && age < DECISION_ENDPOINT_CACHE_MS) return cached.endpoint;
+    const generation = this.#endpointGeneration;
     const endpoint = await getDecisionEndpoint(this.db, this.keys, owner);
-    this.#endpoints.set(key, { at: now, endpoint });
+    // A change that committed while this read ran may not be in it: keep it for this request only.
+    if (generation === this.#endpointGeneration) this.#endpoints.set(key, { at: now, endpoint });
     return endpoint;
   }
 

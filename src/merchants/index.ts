@@ -1,15 +1,17 @@
 import type { Queryable, Tx } from '../db/index.ts';
 import { appendAudit } from '../audit/index.ts';
-import { DomainError, notFound } from '../lib/errors.ts';
+import { notFound } from '../lib/errors.ts';
 import { newId, isId } from '../lib/ids.ts';
 import type { ActionContext } from '../lib/context.ts';
 import { toPage, type Page, type PageRequest } from '../lib/pagination.ts';
 import * as store from './store.ts';
-import { displayPrefix, generateSecret, hashSecret, modeOfSecret, sameHash } from './keys.ts';
-import { DEFAULT_SCOPES, type ApiKey, type IssuedKey, type Merchant, type Mode, type Principal, type Scope } from './types.ts';
+import { displayPrefix, generateSecret, hashSecret } from './keys.ts';
+import { DEFAULT_SCOPES, type ApiKey, type IssuedKey, type Merchant, type Mode, type Scope } from './types.ts';
 
 export * from './types.ts';
 export { issueToken, verifyToken, TOKEN_TTL_SECONDS } from './tokens.ts';
+export { authenticate, authenticateToken } from './authenticate.ts';
+export { PrincipalCache, PRINCIPAL_CACHE_MAX, PRINCIPAL_CACHE_MS } from './principals.ts';
 
 export async function createMerchant(tx: Tx, name: string, ctx: ActionContext): Promise<{ merchant: Merchant; sandboxKey: IssuedKey }> {
   const merchant = await store.insertMerchant(tx, newId('merchant'), name, ctx.at);
@@ -49,6 +51,7 @@ export async function listApiKeys(q: Queryable, merchantId: string): Promise<Api
   return store.selectKeys(q, merchantId);
 }
 
+/** Its principal stays cached up to PRINCIPAL_CACHE_MS in other processes; the caller forgets it here once this commits. */
 export async function revokeApiKey(tx: Tx, merchantId: string, keyId: string, ctx: ActionContext): Promise<ApiKey> {
   const key = isId('apiKey', keyId) ? await store.revokeKey(tx, merchantId, keyId, ctx.at) : null;
   if (!key) throw notFound('API key', 'keyId');
@@ -56,36 +59,10 @@ export async function revokeApiKey(tx: Tx, merchantId: string, keyId: string, ct
   return key;
 }
 
+/** Changes the merchant's principals: the caller forgets them (PrincipalCache.forget) once this commits. */
 export async function grantLiveAccess(tx: Tx, merchantId: string, ctx: ActionContext): Promise<Merchant> {
   const merchant = isId('merchant', merchantId) ? await store.updateLiveAccess(tx, merchantId, true, ctx.at) : null;
   if (!merchant) throw notFound('merchant', 'id');
   await appendAudit(tx, { ...ctx, action: 'merchant.live_access.grant', target: merchant.id, result: 'success' });
   return merchant;
-}
-
-/**
- * Resolve a presented API key (or, with `byId`, the key named by a verified
- * token) to the principal it stands for. Failures are DomainErrors whose
- * messages never echo the key.
- */
-export async function authenticate(q: Queryable, presented: { secret: string } | { keyId: string }): Promise<Principal> {
-  let row: store.KeyWithMerchant | null;
-  if ('secret' in presented) {
-    if (modeOfSecret(presented.secret) === null) throw new DomainError('invalid_api_key', 'The API key is malformed.');
-    const hash = hashSecret(presented.secret);
-    row = await store.selectKeyBy(q, 'hash', hash);
-    if (row && !sameHash(row.keyHash, hash)) row = null;
-    if (!row) throw new DomainError('invalid_api_key', 'The API key is not valid.');
-  } else {
-    row = isId('apiKey', presented.keyId) ? await store.selectKeyBy(q, 'id', presented.keyId) : null;
-    if (!row) throw new DomainError('invalid_token', 'The token is not valid.');
-  }
-  if (row.revokedAt !== null) throw new DomainError('api_key_revoked', 'The API key has been revoked.');
-  if (row.mode === 'live' && !row.liveAccess) {
-    throw new DomainError('live_access_required', 'This merchant does not have live access yet; use a sandbox key or ask the operator for production access.');
-  }
-  return {
-    merchantId: row.merchantId, keyId: row.id, mode: row.mode, scopes: row.scopes, liveAccess: row.liveAccess,
-    clockOffsetMs: row.mode === 'sandbox' ? row.clockOffsetMs : 0,
-  };
 }

@@ -11,6 +11,8 @@ export interface TokenClaims {
   keyId: string;
   merchantId: string;
   mode: Mode;
+  /** When the token stops working (its `exp`). */
+  expiresAt: Date;
 }
 
 export async function issueToken(p: Principal, secret: Uint8Array, now: Date): Promise<{ token: string; expiresAt: Date }> {
@@ -36,11 +38,11 @@ export async function verifyToken(token: string, secret: Uint8Array, now: Date):
     const { payload } = await jwtVerify(token, secret, {
       algorithms: [ALG], issuer: ISSUER, audience: AUDIENCE, currentDate: now, requiredClaims: ['exp', 'sub'],
     });
-    const mode = payload.mode;
-    if (typeof payload.sub !== 'string' || typeof payload.mid !== 'string' || (mode !== 'sandbox' && mode !== 'live')) {
+    const { sub, mid, exp, mode } = payload;
+    if (typeof sub !== 'string' || typeof mid !== 'string' || typeof exp !== 'number' || (mode !== 'sandbox' && mode !== 'live')) {
       return 'invalid';
     }
-    return { keyId: payload.sub, merchantId: payload.mid, mode };
+    return { keyId: sub, merchantId: mid, mode, expiresAt: new Date(exp * 1000) };
   } catch (err) {
     return err instanceof joseErrors.JWTExpired ? 'expired' : 'invalid';
   }

@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { normalizeIP } from '@fastify/rate-limit';
 import { DomainError } from '../../lib/errors.ts';
 import { FailureAudit } from '../../audit/coalesce.ts';
-import { authenticate, verifyToken, type Principal, type Scope } from '../../merchants/index.ts';
+import { PrincipalCache, type Principal, type Scope } from '../../merchants/index.ts';
 import type { RouteAuth } from '../deps.ts';
 import type { RateLimits } from './rate-limit.ts';
 
@@ -14,6 +14,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** Failed authentications, audited per address and minute (audit/coalesce.ts). */
     failureAudit: FailureAudit;
+    /** Principals by credential, for at most a second (merchants/principals.ts). */
+    principals: PrincipalCache;
   }
 }
 
@@ -46,18 +48,25 @@ export function requiredScope(request: FastifyRequest): Scope {
 }
 
 async function resolvePrincipal(app: FastifyInstance, request: FastifyRequest): Promise<Principal> {
-  const { db, keys, clock } = app.deps;
   const credential = bearer(request);
-  if (credential.startsWith('sk_')) return authenticate(db, { secret: credential });
+  if (credential.startsWith('sk_')) return app.principals.apiKey(credential);
   if (!looksLikeJwt(credential)) throw new DomainError('invalid_api_key', 'The credential is neither an API key nor a token.');
-  const claims = await verifyToken(credential, keys.derive('jwt-signing-v1'), clock.now());
-  if (claims === 'expired') throw new DomainError('invalid_token', 'The token has expired; exchange your API key for a new one.');
-  if (claims === 'invalid') throw new DomainError('invalid_token', 'The token is not valid.');
-  const principal = await authenticate(db, { keyId: claims.keyId });
-  if (principal.merchantId !== claims.merchantId || principal.mode !== claims.mode) {
-    throw new DomainError('invalid_token', 'The token is not valid.');
+  return app.principals.token(credential);
+}
+
+/**
+ * Run a change to what a merchant's credentials may do (revoke a key, grant live access, move the sandbox clock),
+ * then forget the merchant's cached principals, so that this process's next request sees the change; other
+ * processes see it within PRINCIPAL_CACHE_MS. After the transaction, never inside it: a request authenticated
+ * between the forget and the commit would cache the old row again. After a failure too: a commit whose outcome is
+ * unknown may have happened.
+ */
+export async function changingPrincipals<T>(request: FastifyRequest, merchantId: string, change: () => Promise<T>): Promise<T> {
+  try {
+    return await change();
+  } finally {
+    request.server.principals.forget(merchantId);
   }
-  return principal;
 }
 
 function checkAdmin(app: FastifyInstance, request: FastifyRequest): void {
@@ -104,6 +113,8 @@ export function registerAuth(app: FastifyInstance, limits: RateLimits): void {
     onError: (err) => app.log.error({ err }, 'could not audit failed authentication'),
   });
   app.decorate('failureAudit', failures);
+  const { db, clock, keys } = app.deps;
+  app.decorate('principals', new PrincipalCache(db, clock, keys.derive('jwt-signing-v1')));
   const timer = setInterval(() => void failures.flushDue(), FAILURE_FLUSH_INTERVAL_MS);
   timer.unref();
   app.addHook('onClose', async () => {

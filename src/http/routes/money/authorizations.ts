@@ -7,7 +7,7 @@ import {
   TRANSACTION_STATUSES, TRANSACTION_TYPES, getTransaction, listTransactions, presentTransaction, type TransactionStatus, type TransactionType,
 } from '../../../transactions/index.ts';
 import { PAGE_LIMIT_DEFAULT } from '../../../lib/pagination.ts';
-import { actionContext, merchantNow, ownerOf, requireSandbox } from '../../plugins/auth.ts';
+import { actionContext, changingPrincipals, merchantNow, ownerOf, requireSandbox } from '../../plugins/auth.ts';
 import { idempotencyClaimOf, mutation } from '../../plugins/idempotency.ts';
 import { amountFrom, optionalAmountFrom } from '../../plugins/number-texts.ts';
 import { Amount, AuthorizationSchema, Currency, MerchantInfoSchema, TransactionSchema } from '../../presenters/money.ts';
@@ -98,11 +98,15 @@ export function authorizationRoutes(app: FastifyInstance): void {
       body: Type.Object({ seconds: Type.Integer({ minimum: 1, maximum: 400 * 24 * 3600 }) }, { additionalProperties: false }),
       response: { 200: Type.Object({ object: Type.Literal('test_clock'), now: Timestamp, expired: Type.Object({ reservations: Type.Integer(), authorizations: Type.Integer() }) }), ...errorResponses(403) },
     },
-  }, (request, reply) => mutation(request, reply, async (tx) => {
-    requireSandbox(request);
-    const r = await advanceClock(tx, ownerOf(request).merchantId, (request.body as { seconds: number }).seconds, app.deps.clock.now());
-    return { status: 200, body: { object: 'test_clock' as const, now: r.now.toISOString(), expired: r.expired } };
-  }));
+  }, (request, reply) => {
+    const { merchantId } = ownerOf(request);
+    // The principal carries the clock offset: the next request must see the new time.
+    return changingPrincipals(request, merchantId, () => mutation(request, reply, async (tx) => {
+      requireSandbox(request);
+      const r = await advanceClock(tx, merchantId, (request.body as { seconds: number }).seconds, app.deps.clock.now());
+      return { status: 200, body: { object: 'test_clock' as const, now: r.now.toISOString(), expired: r.expired } };
+    }));
+  });
 
   app.get('/v1/authorizations/:id', {
     schema: {

@@ -72,6 +72,18 @@ export function moneySettingsRoutes(app: FastifyInstance): void {
     object: Type.Literal('authorization_endpoint'), url: Type.String(), fallback: Type.String(), timeout_ms: Type.Integer(),
     secret: Type.Optional(Type.String({ description: 'whsec_…: shown when the endpoint is first set. Verify our Standard Webhooks signature with it.' })),
   });
+  /**
+   * The authorization path caches the endpoint (DECISION_ENDPOINT_CACHE_MS): forget it once the change has committed,
+   * or after a failure (the commit may have happened), never inside the transaction, where an authorization in
+   * between would cache the old endpoint again.
+   */
+  async function changingEndpoint<T>(owner: { merchantId: string; mode: string }, change: () => Promise<T>): Promise<T> {
+    try {
+      return await change();
+    } finally {
+      app.authorizations.forgetEndpoint(owner.merchantId, owner.mode);
+    }
+  }
   app.put('/v1/authorization_endpoint', {
     schema: {
       tags: ['Real-time decisions'], security: [{ apiKey: [] }], summary: 'Set the real-time decision endpoint',
@@ -86,12 +98,11 @@ export function moneySettingsRoutes(app: FastifyInstance): void {
     const body = request.body as { url: string; fallback: 'approve' | 'decline'; timeout_ms?: number };
     // Checked (DNS included) before the transaction: no transaction waits on the network.
     const url = await assertWebhookUrl(body.url, { allowPrivate: config.webhooksAllowPrivate });
-    return mutation(request, reply, async (tx) => {
     const owner = ownerOf(request);
-    const { endpoint, created } = await setDecisionEndpoint(tx, keys, owner, { url, fallback: body.fallback, timeoutMs: body.timeout_ms ?? DECISION_TIMEOUT_MS_DEFAULT }, clock.now());
-    app.authorizations.forgetEndpoint(owner.merchantId, owner.mode);
-    return { status: 200, body: { object: 'authorization_endpoint' as const, url: endpoint.url, fallback: endpoint.fallback, timeout_ms: endpoint.timeoutMs, ...(created ? { secret: endpoint.secret } : {}) } };
-    }, { secret: true });
+    return changingEndpoint(owner, () => mutation(request, reply, async (tx) => {
+      const { endpoint, created } = await setDecisionEndpoint(tx, keys, owner, { url, fallback: body.fallback, timeoutMs: body.timeout_ms ?? DECISION_TIMEOUT_MS_DEFAULT }, clock.now());
+      return { status: 200, body: { object: 'authorization_endpoint' as const, url: endpoint.url, fallback: endpoint.fallback, timeout_ms: endpoint.timeoutMs, ...(created ? { secret: endpoint.secret } : {}) } };
+    }, { secret: true }));
   });
   app.get('/v1/authorization_endpoint', {
     schema: { tags: ['Real-time decisions'], security: [{ apiKey: [] }], summary: 'The real-time decision endpoint', description: 'Without its secret.', response: { 200: EndpointSchema, ...errorResponses(403, 404) } },
@@ -102,12 +113,13 @@ export function moneySettingsRoutes(app: FastifyInstance): void {
   });
   app.delete('/v1/authorization_endpoint', {
     schema: { tags: ['Real-time decisions'], security: [{ apiKey: [] }], summary: 'Remove the real-time decision endpoint', description: 'Tessera decides alone from now on.', response: { 200: Type.Object({ object: Type.Literal('authorization_endpoint'), deleted: Type.Boolean() }), ...errorResponses(403) } },
-  }, (request, reply) => mutation(request, reply, async (tx) => {
+  }, (request, reply) => {
     const owner = ownerOf(request);
-    const deleted = await deleteDecisionEndpoint(tx, owner);
-    app.authorizations.forgetEndpoint(owner.merchantId, owner.mode);
-    return { status: 200, body: { object: 'authorization_endpoint' as const, deleted } };
-  }));
+    return changingEndpoint(owner, () => mutation(request, reply, async (tx) => {
+      const deleted = await deleteDecisionEndpoint(tx, owner);
+      return { status: 200, body: { object: 'authorization_endpoint' as const, deleted } };
+    }));
+  });
 
   app.put('/admin/v1/merchants/:id/fee_schedule', {
     config: { auth: 'admin' },

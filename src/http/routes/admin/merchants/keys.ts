@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { Type } from '@fastify/type-provider-typebox';
 import { createApiKey, listApiKeys, revokeApiKey, MODES, type Mode, type Scope } from '../../../../merchants/index.ts';
-import { actionContext } from '../../../plugins/auth.ts';
+import { actionContext, changingPrincipals } from '../../../plugins/auth.ts';
 import { mutation } from '../../../plugins/idempotency.ts';
 import { ApiKeySchema, ScopeSchema, presentKey } from '../../../presenters/merchants.ts';
 import { errorResponses } from '../../../schemas.ts';
@@ -44,14 +44,15 @@ export function merchantKeyRoutes(app: FastifyInstance): void {
     ...adminRoute,
     schema: {
       ...adminRoute.schema, summary: 'Revoke an API key',
-      description: 'Revokes the key at once: it and every token issued for it answer 401 `api_key_revoked` from now on. Revoking twice is harmless.',
+      description: 'Revokes the key: it and every token issued for it answer 401 `api_key_revoked` from the next request on this server process, and within 1 second on every other process sharing the database. Revoking twice is harmless.',
       params: KeyParams,
       response: { 200: ApiKeySchema, ...errorResponses(404, 409, 422) },
     },
-  }, (request, reply) =>
-    mutation(request, reply, async (tx) => {
-      const { id, keyId } = request.params as { id: string; keyId: string };
+  }, (request, reply) => {
+    const { id, keyId } = request.params as { id: string; keyId: string };
+    return changingPrincipals(request, id, () => mutation(request, reply, async (tx) => {
       const key = await revokeApiKey(tx, id, keyId, actionContext(request, app.deps.clock.now()));
       return { status: 200, body: presentKey(key) };
     }));
+  });
 }

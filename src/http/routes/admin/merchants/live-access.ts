@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { grantLiveAccess } from '../../../../merchants/index.ts';
-import { actionContext } from '../../../plugins/auth.ts';
+import { actionContext, changingPrincipals } from '../../../plugins/auth.ts';
 import { mutation } from '../../../plugins/idempotency.ts';
 import { MerchantSchema, presentMerchant } from '../../../presenters/merchants.ts';
 import { errorResponses } from '../../../schemas.ts';
@@ -15,9 +15,11 @@ export function grantLiveAccessRoute(app: FastifyInstance): void {
       params: MerchantParams,
       response: { 200: MerchantSchema, ...errorResponses(404, 409, 422) },
     },
-  }, (request, reply) =>
-    mutation(request, reply, async (tx) => {
-      const merchant = await grantLiveAccess(tx, (request.params as { id: string }).id, actionContext(request, app.deps.clock.now()));
+  }, (request, reply) => {
+    const { id } = request.params as { id: string };
+    return changingPrincipals(request, id, () => mutation(request, reply, async (tx) => {
+      const merchant = await grantLiveAccess(tx, id, actionContext(request, app.deps.clock.now()));
       return { status: 200, body: presentMerchant(merchant) };
     }));
+  });
 }
