@@ -6,7 +6,7 @@ import { appendEvent } from '../events/index.ts';
 import { getCustomer, type Owner } from '../customers/index.ts';
 import { ensureMerchantLedgerAccounts, ledgerOf } from './ledger-accounts.ts';
 
-export { ensureMerchantLedgerAccounts, ledgerOf, merchantAccountId, type MerchantAccountKind } from './ledger-accounts.ts';
+export { ensureMerchantLedgerAccounts, ledgerOf, merchantAccountId, cardSettlementAccountId, SETTLEMENT_SHARDS, type MerchantAccountKind } from './ledger-accounts.ts';
 
 /** A customer's account that cards hang off (seed 004): one currency, any number of cards within policy. */
 export interface Account {

@@ -1,4 +1,5 @@
 import { DomainError } from '../lib/errors.ts';
+import { shardOf } from '../lib/hash.ts';
 import type { BatchItem, ItemOutcome } from './engine.ts';
 
 /**
@@ -140,10 +141,7 @@ export class AuthorizationLanes {
   }
 }
 
-/** The lane of a card: FNV-1a of its id (cheap, and spreads typeid suffixes evenly). */
+/** The lane of a card. Lanes count must divide SETTLEMENT_SHARDS: then a lane's cards credit only its own shards of the merchant's settlement accounts. */
 export function laneOf(cardId: string, lanes: number): number {
-  if (lanes === 1) return 0;
-  let h = 0x811c9dc5;
-  for (let i = 0; i < cardId.length; i++) h = Math.imul(h ^ cardId.charCodeAt(i), 0x01000193);
-  return (h >>> 0) % lanes;
+  return shardOf(cardId, lanes);
 }

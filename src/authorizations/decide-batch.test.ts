@@ -89,8 +89,9 @@ describe('decideBatch', () => {
     const { authorizations, chains } = decideBatch([item(), item({ cardId: 'card_x' })], snapshot(), ids);
     expect(chains[1]).toEqual([]);
     expect(chains[0]!.map((t) => [t.debitAccountId, t.creditAccountId, t.amount, t.flags])).toEqual([
-      ['card_1:available', 'mch_a:sandbox:USD:network_settlement', 300n, ['pending', 'linked']],
-      ['card_1:available', 'mch_a:sandbox:USD:fee_revenue', 103n, ['pending']],
+      // The card's shard of the merchant's settlement and revenue accounts (card_1 hashes to shard 3).
+      ['card_1:available', 'mch_a:sandbox:USD:network_settlement:3', 300n, ['pending', 'linked']],
+      ['card_1:available', 'mch_a:sandbox:USD:fee_revenue:3', 103n, ['pending']],
     ]);
     expect(authorizations[0]!.expiresAt).toEqual(new Date(now.getTime() + HOLD_TTL_MS));
   });

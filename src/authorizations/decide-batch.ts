@@ -1,6 +1,6 @@
 import { convert, parseRate } from '../lib/money.ts';
 import type { TransferInput } from '../ledger/index.ts';
-import { merchantAccountId } from '../accounts/index.ts';
+import { cardSettlementAccountId } from '../accounts/index.ts';
 import type { MoneySettings } from '../fees/index.ts';
 import { linked } from '../funding/index.ts';
 import type { CardStatus } from '../cards/index.ts';
@@ -73,14 +73,14 @@ export function spendWindowsNeeded(items: readonly PreparedAuthorization[], card
 export const holdIds = (authId: string, seq: number) => ({ amount: `${authId}:h${seq}`, fee: `${authId}:f${seq}` });
 
 /** The pending transfers that hold an authorization's amount and its fee (linked). */
-export function holdTransfers(a: { id: string; ledger: number; sourceAccount: string; owner: Owner; currency: string }, seq: number, amount: bigint, fee: bigint): TransferInput[] {
+export function holdTransfers(a: { id: string; cardId: string; ledger: number; sourceAccount: string; owner: Owner; currency: string }, seq: number, amount: bigint, fee: bigint): TransferInput[] {
   const ids = holdIds(a.id, seq);
   const out: TransferInput[] = [{
-    id: ids.amount, debitAccountId: a.sourceAccount, creditAccountId: merchantAccountId(a.owner, a.currency, 'network_settlement'),
+    id: ids.amount, debitAccountId: a.sourceAccount, creditAccountId: cardSettlementAccountId(a.owner, a.currency, 'network_settlement', a.cardId),
     amount, ledger: a.ledger, code: 'authorization', flags: ['pending'], userData: a.id,
   }];
   if (fee > 0n) {
-    out.push({ id: ids.fee, debitAccountId: a.sourceAccount, creditAccountId: merchantAccountId(a.owner, a.currency, 'fee_revenue'),
+    out.push({ id: ids.fee, debitAccountId: a.sourceAccount, creditAccountId: cardSettlementAccountId(a.owner, a.currency, 'fee_revenue', a.cardId),
       amount: fee, ledger: a.ledger, code: 'authorization_fee', flags: ['pending'], userData: a.id });
   }
   return out;
@@ -167,7 +167,7 @@ export function decideBatch(items: readonly PreparedAuthorization[], s: BatchSna
       addSpendAt(customerSpend, card.customerId, item.now, d.amount);
       const ledger = s.ledgers.get(card.currency);
       if (!ledger) throw new Error(`no ledger for ${card.currency}`);
-      chains.push(linked(holdTransfers({ id, ledger: ledger.ledger, sourceAccount, owner, currency: card.currency }, 1, d.amount, d.fee)));
+      chains.push(linked(holdTransfers({ id, cardId: card.id, ledger: ledger.ledger, sourceAccount, owner, currency: card.currency }, 1, d.amount, d.fee)));
     } else {
       chains.push([]);
     }

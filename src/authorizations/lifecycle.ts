@@ -5,7 +5,7 @@ import { isId, newId } from '../lib/ids.ts';
 import { convert, parseRate, percentOf } from '../lib/money.ts';
 import { appendEvent } from '../events/index.ts';
 import { createTransfers, type TransferInput } from '../ledger/index.ts';
-import { ledgerOf, merchantAccountId } from '../accounts/index.ts';
+import { cardSettlementAccountId, ledgerOf, merchantAccountId } from '../accounts/index.ts';
 import { getCard, type Card } from '../cards/index.ts';
 import type { Owner } from '../customers/index.ts';
 import { moneySettingsOf, type FeeSchedule } from '../fees/index.ts';
@@ -102,7 +102,7 @@ export async function increment(tx: Tx, owner: Owner, authId: string, amount: bi
   const total = h.auth.heldAmount + inc;
   const fee = h.fee(total);
   const seq = h.auth.holdSeq + 1;
-  const results = await createTransfers(tx, linked([...voidHolds(h), ...holdTransfers({ id: h.auth.id, ledger: h.ledger, sourceAccount: h.source, owner, currency: h.card.currency }, seq, total, fee)]), { now: at });
+  const results = await createTransfers(tx, linked([...voidHolds(h), ...holdTransfers({ id: h.auth.id, cardId: h.card.id, ledger: h.ledger, sourceAccount: h.source, owner, currency: h.card.currency }, seq, total, fee)]), { now: at });
   const failure = chainFailure(results);
   if (failure !== null) {
     assert(failure === 'exceeds_credits', `increment refused: ${failure}`);
@@ -127,8 +127,8 @@ export async function clear(tx: Tx, owner: Owner, authId: string, amount: bigint
   const cleared = toCardAmount(h.auth, amount, await scales(tx, h.auth));
   const fee = h.fee(cleared);
   const ids = holdIds(h.auth.id, h.auth.holdSeq);
-  const settlement = merchantAccountId(owner, h.card.currency, 'network_settlement');
-  const feeRevenue = merchantAccountId(owner, h.card.currency, 'fee_revenue');
+  const settlement = cardSettlementAccountId(owner, h.card.currency, 'network_settlement', h.card.id);
+  const feeRevenue = cardSettlementAccountId(owner, h.card.currency, 'fee_revenue', h.card.id);
   const post = (pendingId: string, amt: bigint): TransferInput => ({ id: `${pendingId}:post`, pendingId, amount: amt, code: 'clearing', flags: ['post_pending_transfer'] });
   const posts: TransferInput[] = [post(ids.amount, cleared <= h.auth.heldAmount ? cleared : h.auth.heldAmount)];
   if (h.auth.feeHeld > 0n) posts.push(post(ids.fee, fee <= h.auth.feeHeld ? fee : h.auth.feeHeld));
@@ -170,7 +170,7 @@ export async function reverse(tx: Tx, owner: Owner, authId: string, amount: bigi
     const remaining = h.auth.heldAmount - r;
     const fee = h.fee(remaining);
     const seq = h.auth.holdSeq + 1;
-    await moveMoney(tx, [...voidHolds(h), ...holdTransfers({ id: h.auth.id, ledger: h.ledger, sourceAccount: h.source, owner, currency: h.card.currency }, seq, remaining, fee)], at, 'the partial reversal');
+    await moveMoney(tx, [...voidHolds(h), ...holdTransfers({ id: h.auth.id, cardId: h.card.id, ledger: h.ledger, sourceAccount: h.source, owner, currency: h.card.currency }, seq, remaining, fee)], at, 'the partial reversal');
     auth = await updateAuthorization(tx, h.auth.id, { held_amount: remaining, fee_held: fee, hold_seq: seq }, at);
     await updateTransaction(tx, await authorizationTransaction(tx, auth.id), { amount: remaining, fee }, at);
   }
@@ -191,8 +191,8 @@ export async function forcePost(tx: Tx, owner: Owner, cardId: string, amount: bi
   const fee = feeFor(amount, { fees: settings.feeSchedule, fxApplied: false } as Snapshot);
   const id = newId('transaction');
   const chain = (from: string): TransferInput[] => [
-    { id: `${id}:main`, debitAccountId: from, creditAccountId: merchantAccountId(owner, card.currency, 'network_settlement'), amount, ledger, code: 'force_post', userData: id },
-    { id: `${id}:fee`, debitAccountId: from, creditAccountId: merchantAccountId(owner, card.currency, 'fee_revenue'), amount: fee, ledger, code: 'force_post_fee', userData: id },
+    { id: `${id}:main`, debitAccountId: from, creditAccountId: cardSettlementAccountId(owner, card.currency, 'network_settlement', card.id), amount, ledger, code: 'force_post', userData: id },
+    { id: `${id}:fee`, debitAccountId: from, creditAccountId: cardSettlementAccountId(owner, card.currency, 'fee_revenue', card.id), amount: fee, ledger, code: 'force_post_fee', userData: id },
   ];
   const failure = chainFailure(await createTransfers(tx, linked(chain(card.availableAccountId)), { now: at }));
   if (failure !== null) {
@@ -218,7 +218,7 @@ export async function refund(tx: Tx, owner: Owner, cardId: string, amount: bigin
   }
   const id = newId('transaction');
   const to = ['CLOSED', 'ARCHIVED'].includes(card.status) ? merchantAccountId(owner, card.currency, 'wallet') : card.availableAccountId;
-  await moveMoney(tx, [{ id: `${id}:main`, debitAccountId: merchantAccountId(owner, card.currency, 'network_settlement'), creditAccountId: to, amount, ledger, code: 'refund', userData: id }], at, 'the refund');
+  await moveMoney(tx, [{ id: `${id}:main`, debitAccountId: cardSettlementAccountId(owner, card.currency, 'network_settlement', card.id), creditAccountId: to, amount, ledger, code: 'refund', userData: id }], at, 'the refund');
   return recordTransaction(tx, { id, merchantId: owner.merchantId, mode: owner.mode, cardId: card.id, type: 'refund', status: 'completed', amount, currency: card.currency, merchant, authorizationId: authId, responseCode: '00' }, at);
 }
 

@@ -5,7 +5,7 @@ import { toJsonNumber } from '../lib/money.ts';
 import type { ActionContext } from '../lib/context.ts';
 import { appendEvent } from '../events/index.ts';
 import { balance, lookupAccounts, type TransferInput } from '../ledger/index.ts';
-import { ensureMerchantLedgerAccounts, ledgerOf, merchantAccountId } from '../accounts/index.ts';
+import { cardSettlementAccountId, ensureMerchantLedgerAccounts, ledgerOf, merchantAccountId } from '../accounts/index.ts';
 import { applyStatus, getCard, type Card } from '../cards/index.ts';
 import type { Owner } from '../customers/index.ts';
 import { authorizationFee, fundingFee, moneySettingsOf } from '../fees/index.ts';
@@ -75,7 +75,7 @@ export async function fundCard(tx: Tx, owner: Owner, cardId: string, amount: big
   const id = newId('transaction');
   const wallet = merchantAccountId(owner, card.currency, 'wallet');
   const transfers: TransferInput[] = [{ id: `${id}:main`, debitAccountId: wallet, creditAccountId: card.availableAccountId, amount, ledger: ledger.ledger, code: 'funding', userData: id }];
-  if (fee > 0n) transfers.push({ id: `${id}:fee`, debitAccountId: wallet, creditAccountId: merchantAccountId(owner, card.currency, 'fee_revenue'), amount: fee, ledger: ledger.ledger, code: 'funding_fee', userData: id });
+  if (fee > 0n) transfers.push({ id: `${id}:fee`, debitAccountId: wallet, creditAccountId: cardSettlementAccountId(owner, card.currency, 'fee_revenue', card.id), amount: fee, ledger: ledger.ledger, code: 'funding_fee', userData: id });
   await ensureMerchantLedgerAccounts(tx, owner, card.currency, ctx.at);
   await moveMoney(tx, transfers, ctx.at, 'funding the card: the wallet balance is too low');
   const txn = await recordTransaction(tx, { id, ...owner, cardId: card.id, type: 'funding', status: 'completed', amount, currency: card.currency, fee }, ctx.at);

@@ -1,9 +1,15 @@
+import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import pg from 'pg';
+import { runner } from 'node-pg-migrate';
+import { migrate } from '../../src/db/index.ts';
+import { MIGRATIONS_DIR } from '../../src/db/migrate.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyLedger } from '../../src/ledger/index.ts';
-import { AuthorizationLanes, laneOf, type BatchItem } from '../../src/authorizations/index.ts';
+import { AUTHORIZATION_LANES_POSTGRES, AuthorizationLanes, laneOf, type BatchItem } from '../../src/authorizations/index.ts';
+import { SETTLEMENT_SHARDS } from '../../src/accounts/index.ts';
+import { shardOf } from '../../src/lib/hash.ts';
 import { bearer, buildTestApp, createMerchant, onPostgres, type TestApp } from '../harness.ts';
 import { customerWithAccount, issueCard } from '../fixtures/flows.ts';
 
@@ -121,6 +127,8 @@ describe('lanes', () => {
     const counts = [0, 0, 0, 0];
     for (const id of ids) counts[laneOf(id, 4)]!++;
     for (const c of counts) expect(c).toBeGreaterThan(50);
+    // A lane's cards credit only its own shards of the merchant's settlement accounts: lanes never queue on one row.
+    for (const id of ids) expect(shardOf(id, SETTLEMENT_SHARDS) % AUTHORIZATION_LANES_POSTGRES).toBe(laneOf(id, AUTHORIZATION_LANES_POSTGRES));
   });
 
   it('a full queue answers 503 at once instead of growing', async () => {
@@ -185,5 +193,30 @@ describe.skipIf(!onPostgres)('a lane whose database connection drops mid-batch (
     } finally {
       await admin.end();
     }
+  });
+});
+
+describe('settlement shards (migration 0013)', () => {
+  it('gives merchants that had the accounts before their shards; down removes only shards money never moved through', async () => {
+    const m = await createMerchant(t.app, 'Shards');
+    // 0013 must be the newest migration for `count: 1` to undo it.
+    expect(fs.readdirSync(MIGRATIONS_DIR).filter((f) => f.endsWith('.sql')).sort().at(-1)).toBe('0013_settlement_shards.sql');
+    const cardId = await fundedCard(m.key, 10_000);
+    expect((await post('/v1/simulate/authorizations', { card_id: cardId, amount: 300, currency: 'USD', merchant: shop }, m.key)).json().status).toBe('approved');
+    const shards = async () => (await t.db.query<{ id: string }>(
+      "SELECT id FROM ledger_accounts WHERE owner_merchant_id = $1 AND code = 'network_settlement' ORDER BY id", [m.id])).rows.map((r) => r.id);
+    expect(await shards()).toHaveLength(SETTLEMENT_SHARDS);
+    const used = `${m.id}:sandbox:USD:network_settlement${shardOf(cardId, SETTLEMENT_SHARDS) === 0 ? '' : `:${shardOf(cardId, SETTLEMENT_SHARDS)}`}`;
+    await t.db.withClient((client) => runner({
+      dbClient: client, dir: MIGRATIONS_DIR, migrationsTable: 'schema_migrations', direction: 'down', count: 1,
+      singleTransaction: true, logger: { debug() {}, info() {}, warn() {}, error() {} }, log: () => {},
+    }));
+    const after = await shards();
+    expect(after).toContain(used);
+    expect(after.length).toBeLessThan(SETTLEMENT_SHARDS);
+    await migrate(t.db);
+    expect(await shards()).toHaveLength(SETTLEMENT_SHARDS);
+    expect((await post('/v1/simulate/authorizations', { card_id: cardId, amount: 300, currency: 'USD', merchant: shop }, m.key)).json().status).toBe('approved');
+    expect((await verifyLedger(t.db)).violations).toEqual([]);
   });
 });
