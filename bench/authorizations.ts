@@ -709,7 +709,9 @@ async function main(): Promise<number> {
   const benchName = `tessera_bench_${id}`;
   const benchUrl = await createDatabase(serverUrl, benchName);
   const adminToken = crypto.randomBytes(24).toString('hex');
-  const env: NodeJS.ProcessEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('TESSERA_') && k !== 'NODE_ENV'));
+  // The server's own settings are the bench's; only the authorization lanes may be chosen from outside (to compare).
+  const env: NodeJS.ProcessEnv = Object.fromEntries(Object.entries(process.env)
+    .filter(([k]) => (!k.startsWith('TESSERA_') || k === 'TESSERA_AUTHORIZATION_LANES') && k !== 'NODE_ENV'));
   Object.assign(env, {
     PORT: '0', HOST: '127.0.0.1', DATABASE_URL: benchUrl, TESSERA_DATA_DIR: path.join(tmp, 'data'), LOG_LEVEL: 'warn',
     TESSERA_RATE_LIMIT_MAX: '1000000', TESSERA_ADMIN_TOKEN: adminToken,

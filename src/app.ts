@@ -55,7 +55,9 @@ export async function buildApp(deps: AppDeps, options: BuildOptions = {}): Promi
 
   app.setValidatorCompiler(TypeBoxValidatorCompiler);
   app.decorate('deps', deps);
-  app.decorate('authorizations', new AuthorizationService(deps.db, deps.keys, deps.clock, decisionTransport(deps)));
+  app.decorate('authorizations', new AuthorizationService(deps.db, deps.keys, deps.clock, {
+    ...decisionTransport(deps), ...(deps.config.authorizationLanes !== null && deps.db.kind === 'postgres' ? { lanes: deps.config.authorizationLanes } : {}),
+  }));
   app.decorateRequest('rawBody', null);
   app.addSchema(ErrorSchema);
   app.addHook('onRequest', async (request, reply) => {

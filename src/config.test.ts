@@ -6,6 +6,8 @@ describe('loadConfig', () => {
     const c = loadConfig({}, '/srv');
     expect(c).toMatchObject({ port: 8080, host: '127.0.0.1', databaseUrl: null, dataDir: '/srv/.tessera', adminToken: null, logLevel: 'info' });
     expect(Object.isFrozen(c)).toBe(true);
+    expect(c.authorizationLanes).toBeNull();
+    expect(loadConfig({ TESSERA_AUTHORIZATION_LANES: '2' }, '/srv').authorizationLanes).toBe(2);
   });
 
   it.each([
@@ -17,6 +19,8 @@ describe('loadConfig', () => {
     [{ TESSERA_ADMIN_TOKEN: 'short' }, 'TESSERA_ADMIN_TOKEN'],
     [{ TESSERA_MASTER_KEY: 'a', TESSERA_MASTER_KEY_FILE: 'b' }, 'TESSERA_MASTER_KEY'],
     [{ TESSERA_RATE_LIMIT_MAX: '0' }, 'TESSERA_RATE_LIMIT_MAX'],
+    [{ TESSERA_AUTHORIZATION_LANES: '3' }, 'TESSERA_AUTHORIZATION_LANES'],
+    [{ TESSERA_AUTHORIZATION_LANES: '16' }, 'TESSERA_AUTHORIZATION_LANES'],
     [{ TESSERA_RATE_LIMIT_WINDOW_MS: '10' }, 'TESSERA_RATE_LIMIT_WINDOW_MS'],
     [{ TESSERA_RATE_LIMIT_LIVE_PER_SECOND: '0' }, 'TESSERA_RATE_LIMIT_LIVE_PER_SECOND'],
     [{ TESSERA_RATE_LIMIT_SANDBOX_PER_SECOND: 'many' }, 'TESSERA_RATE_LIMIT_SANDBOX_PER_SECOND'],

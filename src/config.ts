@@ -45,6 +45,11 @@ export interface Config {
   readonly redisKeyPrefix: string;
   /** The BIN (first 6–8 digits) new card numbers are drawn from, per brand. */
   readonly cardBins: Readonly<{ VISA: string; MASTERCARD: string }>;
+  /**
+   * Authorization group-commit lanes (TESSERA_AUTHORIZATION_LANES: 1, 2, 4 or 8, dividing the 8 settlement
+   * shards); null picks the default (4 on PostgreSQL, 1 on the embedded database).
+   */
+  readonly authorizationLanes: number | null;
   /** Customers must be at least this old (years) on their date of birth. */
   readonly minCustomerAge: number;
   /** Production runs refuse to generate development keys. */
@@ -154,6 +159,14 @@ function bin(env: Env, name: string, fallback: string, brand: RegExp): string {
   return value;
 }
 
+function authorizationLanes(env: Env): number | null {
+  const raw = optional(env, 'TESSERA_AUTHORIZATION_LANES');
+  if (raw === null) return null;
+  // Lanes must divide the settlement shards (8): then no two lanes ever credit the same shard.
+  if (!['1', '2', '4', '8'].includes(raw)) throw new ConfigError('TESSERA_AUTHORIZATION_LANES', `must be 1, 2, 4 or 8, got "${raw}"`);
+  return Number(raw);
+}
+
 export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config {
   const logLevel = (optional(env, 'LOG_LEVEL') ?? 'info') as LogLevel;
   if (!LOG_LEVELS.includes(logLevel)) {
@@ -197,6 +210,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     redisUrl: redisUrl(env),
     redisKeyPrefix: optional(env, 'TESSERA_REDIS_KEY_PREFIX') ?? 'tessera:',
     minCustomerAge: integer(env, 'TESSERA_MIN_CUSTOMER_AGE', 18, 0, 125),
+    authorizationLanes: authorizationLanes(env),
     cardBins: Object.freeze({ VISA: bin(env, 'TESSERA_BIN_VISA', '424242', /^4/), MASTERCARD: bin(env, 'TESSERA_BIN_MASTERCARD', '555555', /^(5[1-5]|2(2[2-9]|[3-6]\d|7[01]|720))/) }),
     production: nodeEnv === 'production',
     webhooksAllowPrivate: boolean(env, 'TESSERA_WEBHOOKS_ALLOW_PRIVATE'),

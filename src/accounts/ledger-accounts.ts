@@ -16,8 +16,8 @@ export function merchantAccountId(owner: Owner, currency: string, kind: Merchant
  * Why 8 shards: every authorization hold credits the merchant's network
  * settlement and fee revenue accounts, so one row per merchant would make
  * concurrent batches queue on it (its lock is held until commit). A card's
- * money always goes to the same shard of each (shardOf its id), and with 4
- * authorization lanes (shard mod 4 = lane) no two lanes ever share one. The
+ * money always goes to the same shard of each (shardOf its id), and with up
+ * to 8 authorization lanes (shard mod lanes = lane) no two lanes ever share one. The
  * merchant's settlement or revenue is the sum of its shards; shard 0 keeps
  * the unsuffixed id.
  */

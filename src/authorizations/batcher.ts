@@ -9,14 +9,16 @@ import type { BatchItem, ItemOutcome } from './engine.ts';
  */
 export const AUTHORIZATION_BATCH_MAX = 256;
 /**
- * Why 4 lanes on PostgreSQL: a batch spends its time in turns — Node decides
- * while the database waits, the database reads and writes while Node waits,
- * and the commit waits for the disk. With four batches in flight each phase has
- * one; more lanes only split batches smaller and queue on the merchant's
- * settlement account, which every hold credits. The embedded database is one
+ * Why 2 lanes on PostgreSQL: a batch spends its time in turns — Node decides
+ * and prepares while the database waits, the database reads and writes while
+ * Node waits — so a second batch in flight fills the gaps. Measured with
+ * `npm run bench` on the 2-core machine this was tuned on (spread, 64
+ * connections): 1 lane 1,491/s (machine 31 % idle), 2 lanes 1,434/s (16 %
+ * idle), 4 lanes 1,208/s (smaller batches, more commits). With more cores set
+ * TESSERA_AUTHORIZATION_LANES to 4 or 8. The embedded database is one
  * connection: one lane.
  */
-export const AUTHORIZATION_LANES_POSTGRES = 4;
+export const AUTHORIZATION_LANES_POSTGRES = 2;
 /**
  * Why 4,096 waiting authorizations per process: at the few thousand per
  * second a process serves that is about a second of work, already longer than

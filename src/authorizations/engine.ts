@@ -88,7 +88,7 @@ async function readBatch(tx: Tx, items: readonly BatchItem[]): Promise<BatchRead
     card_spend: SpendJson[]; customer_spend: SpendJson[]; settings: Parameters<typeof parseMoneySettingsJson>[0];
     ledgers: { currency: string; ledger: number; scale: number }[]; rates: { k: string; rate: string }[];
     stored: Parameters<typeof parseStoredAnswersJson>[0];
-  }>(sql, s.params);
+  }>(sql, s.params, { prepare: true });
   const r = rows[0]!;
   const cards = new Map<string, CardSnapshot>(r.cards.map((c) => [c.id, {
     id: c.id, merchantId: c.merchant_id, mode: c.mode, customerId: c.customer_id, status: c.status, expYear: c.exp_year, expMonth: c.exp_month,
@@ -181,7 +181,7 @@ export async function authorizeBatch(tx: Tx, items: readonly BatchItem[], mode: 
     for (const g of groups) {
       const s = new Statement();
       const call = createTransfersSql(s, g.transfers, g.now);
-      const { rows } = await tx.query<{ r: string[] }>(`SELECT ${call.expr} AS r`, s.params);
+      const { rows } = await tx.query<{ r: string[] }>(`SELECT ${call.expr} AS r`, s.params, { prepare: true });
       results.push(call.decode(rows[0]!.r));
     }
     for (const i of refusedItems(groups, chains, results)) declineForFunds(authorizations[i]!);
@@ -210,7 +210,7 @@ export async function authorizeBatch(tx: Tx, items: readonly BatchItem[], mode: 
   // Each ledger call is a column of its own (their result arrays differ in length).
   const sql = `WITH ${writes.map((w, i) => `w${i} AS (${w})`).join(', ')}
     SELECT ${calls.length > 0 ? calls.map((c, i) => `${c.expr} AS r${i}`).join(', ') : '1 AS done'}`;
-  const { rows } = await tx.query<Record<string, string[]>>(sql, s.params);
+  const { rows } = await tx.query<Record<string, string[]>>(sql, s.params, { prepare: true });
   if (calls.length > 0) {
     const results = calls.map((c, i) => c.decode(rows[0]![`r${i}`]!));
     if (refusedItems(groups, chains, results).size > 0) throw new LedgerRefusedHold('the ledger refused a hold the batch approved');

@@ -80,17 +80,22 @@ export async function insertAuthorizations(tx: Tx, items: readonly Authorization
   await tx.query(insertAuthorizationsSql(s, items), s.params);
 }
 
-/** The INSERT of many authorizations (one statement), for composing with other writes. */
+/**
+ * The INSERT of many authorizations (one statement), for composing with other
+ * writes: one array per column (unnest), so the statement's text and plan do
+ * not grow with the batch.
+ */
 export function insertAuthorizationsSql(s: Statement, items: readonly Authorization[]): string {
-  const tuples = items.map((a) => `(${[
-    s.param(a.id, 'text'), s.param(a.merchantId, 'text'), s.param(a.mode, 'text'), s.param(a.cardId, 'text'), s.param(a.customerId, 'text'),
-    s.param(a.status, 'text'), s.param(a.currency, 'text'), s.param(a.requestedAmount, 'int8'), s.param(a.approvedAmount, 'int8'),
-    s.param(a.heldAmount, 'int8'), s.param(a.feeHeld, 'int8'), s.param(a.merchantAmount, 'int8'), s.param(a.merchantCurrency, 'text'),
-    s.param(a.fxRate, 'numeric'), s.param(JSON.stringify(a.merchant), 'jsonb'), s.param(a.source, 'text'), s.param(a.decisionSource, 'text'),
-    s.param(a.declineReason, 'text'), s.param(a.responseCode, 'text'), s.param(a.holdSeq, 'int4'), s.param(a.expiresAt, 'timestamptz'),
-    s.param(a.createdAt, 'timestamptz'), s.param(a.updatedAt, 'timestamptz'),
-  ].join(', ')})`);
-  return `INSERT INTO authorizations (${COLS.join(', ')}) VALUES ${tuples.join(', ')}`;
+  const col = <T>(f: (a: Authorization) => T, cast: string) => s.param(items.map(f), cast);
+  return `INSERT INTO authorizations (${COLS.join(', ')})
+    SELECT * FROM unnest(${[
+    col((a) => a.id, 'text[]'), col((a) => a.merchantId, 'text[]'), col((a) => a.mode, 'text[]'), col((a) => a.cardId, 'text[]'),
+    col((a) => a.customerId, 'text[]'), col((a) => a.status, 'text[]'), col((a) => a.currency, 'text[]'), col((a) => a.requestedAmount, 'int8[]'),
+    col((a) => a.approvedAmount, 'int8[]'), col((a) => a.heldAmount, 'int8[]'), col((a) => a.feeHeld, 'int8[]'), col((a) => a.merchantAmount, 'int8[]'),
+    col((a) => a.merchantCurrency, 'text[]'), col((a) => a.fxRate, 'numeric[]'), col((a) => JSON.stringify(a.merchant), 'jsonb[]'),
+    col((a) => a.source, 'text[]'), col((a) => a.decisionSource, 'text[]'), col((a) => a.declineReason, 'text[]'), col((a) => a.responseCode, 'text[]'),
+    col((a) => a.holdSeq, 'int4[]'), col((a) => a.expiresAt, 'timestamptz[]'), col((a) => a.createdAt, 'timestamptz[]'), col((a) => a.updatedAt, 'timestamptz[]'),
+  ].join(', ')})`;
 }
 
 export async function selectAuthorization(q: Queryable, owner: { merchantId: string; mode: string }, id: string, forUpdate = false) {

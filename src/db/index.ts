@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
@@ -10,9 +11,21 @@ export { Availability, DatabaseUnavailableError, isConnectionError, type Availab
 
 export type Row = Record<string, unknown>;
 
-export interface Queryable {
-  query<R extends Row = Row>(sql: string, params?: readonly unknown[]): Promise<pg.QueryResult<R>>;
+export interface QueryOptions {
+  /**
+   * Prepare the statement once per connection and reuse its plan: for the
+   * hot path's few statements whose text never changes (only their array
+   * parameters do). The embedded database ignores it.
+   */
+  prepare?: boolean;
 }
+
+export interface Queryable {
+  query<R extends Row = Row>(sql: string, params?: readonly unknown[], options?: QueryOptions): Promise<pg.QueryResult<R>>;
+}
+
+/** A prepared statement's name: one per distinct text, so a connection never sees one name with two texts. */
+const statementName = (sql: string) => `t${crypto.createHash('sha1').update(sql).digest('hex').slice(0, 20)}`;
 
 /** A query handle bound to one open transaction. */
 export type Tx = Queryable;
@@ -129,7 +142,11 @@ class PoolDb implements Db {
       try {
         await client.query(options.prelude ? `${begin}; ${options.prelude}` : begin);
         began = true;
-        const tx: Tx = { query: (sql, params) => client.query(sql, params as unknown[] | undefined) };
+        const tx: Tx = {
+          query: (sql, params, opts) => (opts?.prepare
+            ? client.query({ name: statementName(sql), text: sql, values: params as unknown[] | undefined })
+            : client.query(sql, params as unknown[] | undefined)),
+        };
         const result = await fn(tx);
         await client.query('COMMIT');
         this.availability.succeeded();

@@ -114,8 +114,10 @@ export function insertTransactionsSql(s: Statement, items: readonly TransactionI
     authorizationId: t.authorizationId ?? null, reservationId: t.reservationId ?? null, createdAt: atOf(i), updatedAt: atOf(i),
   }));
   const casts = ['text', 'text', 'text', 'text', 'text', 'text', 'int8', 'text', 'int8', 'text', 'int8', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'timestamptz', 'timestamptz'];
-  const tuples = transactions.map((t) => `(${values(t, t.id, t.createdAt).map((v, i) => s.param(v, casts[i]!)).join(', ')})`);
-  return { sql: `INSERT INTO transactions (${COLS.join(', ')}) VALUES ${tuples.join(', ')}`, transactions };
+  // One array per column (unnest): the statement's text and plan do not grow with the batch.
+  const rows = transactions.map((t) => values(t, t.id, t.createdAt));
+  const columns = casts.map((cast, i) => s.param(rows.map((r) => r[i]), `${cast}[]`));
+  return { sql: `INSERT INTO transactions (${COLS.join(', ')}) SELECT * FROM unnest(${columns.join(', ')})`, transactions };
 }
 
 export async function recordTransaction(tx: Tx, item: TransactionInput, at: Date): Promise<Transaction> {
