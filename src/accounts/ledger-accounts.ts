@@ -5,7 +5,7 @@ import type { Owner } from '../customers/index.ts';
 import { shardOf } from '../lib/hash.ts';
 
 /** The merchant-level ledger accounts of one mode and currency (SPEC §2). */
-export type MerchantAccountKind = 'wallet' | 'external_funding' | 'network_settlement' | 'fee_revenue' | 'fx';
+export type MerchantAccountKind = 'wallet' | 'external_funding' | 'network_settlement' | 'fee_revenue' | 'fx' | 'provider_settlement';
 
 /** Deterministic ids, so that any code path can name them without a lookup. */
 export function merchantAccountId(owner: Owner, currency: string, kind: MerchantAccountKind): string {
@@ -49,6 +49,8 @@ export async function ensureMerchantLedgerAccounts(tx: Tx, owner: Owner, currenc
     account('network_settlement', 'network_settlement', []),
     account('fee_revenue', 'fee_revenue', []),
     account('fx', 'fx', []),
+    // What the merchant owes top-up and SMS providers (held, then posted on delivery).
+    account('provider_settlement', 'provider_settlement', []),
   ];
   for (let shard = 1; shard < SETTLEMENT_SHARDS; shard++) {
     for (const kind of ['network_settlement', 'fee_revenue'] as const) batch.push({ ...account(kind, kind, []), id: `${merchantAccountId(owner, currency, kind)}:${shard}` });

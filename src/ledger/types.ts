@@ -38,6 +38,7 @@ export const ACCOUNT_CODES = [
   'network_settlement',
   'fee_revenue',
   'fx',
+  'provider_settlement',
 ] as const;
 export type AccountCode = (typeof ACCOUNT_CODES)[number];
 
