@@ -62,6 +62,7 @@ export function errorSpec(code: ErrorCode): ErrorSpec {
     case 'activation_code_invalid':
     case 'insufficient_funds':
     case 'clearing_exceeds_tolerance':
+    case 'country_not_supported':
       return { status: 422, type: 'invalid_request_error' };
     case 'rate_limited':
       return { status: 429, type: 'rate_limit_error' };

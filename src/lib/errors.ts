@@ -41,6 +41,7 @@ export const ERROR_CODES = [
   'clearing_exceeds_tolerance',
   'mode_mismatch',
   'sandbox_only',
+  'country_not_supported',
   // infrastructure
   'service_unavailable',
   'internal_error',
