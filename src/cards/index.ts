@@ -8,6 +8,7 @@ import { appendAudit } from '../audit/index.ts';
 import { appendEvent } from '../events/index.ts';
 import { checkAddress, getCustomer, type Address, type Owner } from '../customers/index.ts';
 import { getAccount } from '../accounts/index.ts';
+import { requireCountryEnabled } from '../countries/index.ts';
 import { sendNotification } from '../notifications/index.ts';
 import * as store from './store.ts';
 import { createCardLedgerAccounts, readCardBalances } from './balances.ts';
@@ -64,6 +65,9 @@ export async function issueCard(
 ): Promise<Card> {
   const account = await getAccount(tx, owner, accountId, { forUpdate: true }); // serializes issuance per account
   const customer = await getCustomer(tx, owner, account.customerId);
+  // The cardholder's country (the customer's address), not the billing address sent for this card: the operator
+  // switches a country off for the people who live there, whatever address a card is billed to.
+  await requireCountryEnabled(tx, customer.address.country, 'cards');
   if (input.type === 'physical' && !input.shipping_address && !stock) {
     throw new DomainError('parameter_missing', 'A physical card needs a `shipping_address`.', 'shipping_address');
   }

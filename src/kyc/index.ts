@@ -5,6 +5,7 @@ import { parseCalendarDate, isoDate } from '../lib/dates.ts';
 import type { ActionContext } from '../lib/context.ts';
 import { appendAudit } from '../audit/index.ts';
 import { getCustomer, setKycStatus, type Customer, type Owner } from '../customers/index.ts';
+import { requireCountryEnabled } from '../countries/index.ts';
 import { decodeImage, type DecodedImage } from './images.ts';
 import * as store from './store.ts';
 import type { DocumentSide, KycDecisionStatus, KycRecord, KycSubmission } from './types.ts';
@@ -50,6 +51,8 @@ export async function submitKyc(
 ): Promise<{ customer: Customer; record: KycRecord }> {
   const images = checkSubmission(s, ctx.at);
   const customer = await getCustomer(tx, owner, customerId, { forUpdate: true });
+  // The customer's country of residence (its address): where the operator can verify identities.
+  await requireCountryEnabled(tx, customer.address.country, 'kyc');
   if (customer.kycStatus === 'WAITING_KYC' || customer.kycStatus === 'PASSED') {
     throw new DomainError('conflict', `KYC cannot be submitted while its status is ${customer.kycStatus}.`);
   }
