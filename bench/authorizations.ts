@@ -577,7 +577,7 @@ function rssDrift(r: RssReport | null): number | null {
 function describeRss(r: RssReport): string {
   const drift = rssDrift(r);
   const change = drift === null ? '—' : `${drift >= 0 ? '+' : ''}${(drift * 100).toFixed(1)} %`;
-  return `${fmt.mib(r.warm)} after the ${SOAK_WARMUP_SECONDS} s warm-up, ${fmt.mib(r.end)} at the end (${change}); `
+  return `${fmt.mib(r.warm)} after the ${SOAK_WARMUP_SECONDS} s warm-up, ${fmt.mib(r.end)} at the end (medians of 5 s of samples; ${change}); `
     + `between ${fmt.mib(r.min)} and ${fmt.mib(r.max)}`;
 }
 

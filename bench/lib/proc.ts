@@ -130,24 +130,38 @@ export interface RssReport {
 const RSS_SAMPLE_MS = 1000;
 
 /** Follow a process's RSS from now: its value after warmupMs and at stop(), and the lowest and highest seen between. */
+/** Why 5 s: the garbage collector swings RSS by tens of MiB within seconds; a median over 5 s of samples is steady. */
+const RSS_WINDOW_MS = 5_000;
+
+/**
+ * Follow a process's RSS: `warm` is the median of the samples in the 5 s
+ * after the warm-up, `end` the median of the last 5 s, so one collection
+ * right before a single reading cannot decide the drift.
+ */
 export function watchRss(pid: number, warmupMs: number): { stop(): RssReport } {
-  const seen: number[] = [];
-  let warm: number | null = null;
+  const started = Date.now();
+  const seen: { t: number; v: number }[] = [];
   const sample = () => {
     const v = rss(pid);
-    if (v !== null) seen.push(v);
-    return v;
+    if (v !== null) seen.push({ t: Date.now() - started, v });
   };
   const every = setInterval(sample, RSS_SAMPLE_MS);
-  const afterWarmup = setTimeout(() => {
-    warm = sample();
-  }, warmupMs);
+  const median = (xs: number[]) => {
+    if (xs.length === 0) return null;
+    const sorted = [...xs].sort((a, b) => a - b);
+    return sorted[Math.floor(sorted.length / 2)]!;
+  };
   return {
     stop() {
       clearInterval(every);
-      clearTimeout(afterWarmup);
-      const end = sample();
-      return { warm, end, min: seen.length ? Math.min(...seen) : null, max: seen.length ? Math.max(...seen) : null };
+      sample();
+      const last = seen.at(-1)?.t ?? 0;
+      const values = seen.map((x) => x.v);
+      return {
+        warm: median(seen.filter((x) => x.t >= warmupMs && x.t < warmupMs + RSS_WINDOW_MS).map((x) => x.v)),
+        end: median(seen.filter((x) => x.t > last - RSS_WINDOW_MS && x.t >= warmupMs + RSS_WINDOW_MS).map((x) => x.v)),
+        min: values.length ? Math.min(...values) : null, max: values.length ? Math.max(...values) : null,
+      };
     },
   };
 }
