@@ -19,16 +19,16 @@ CREATE TABLE live_access_requests (
   website          text NOT NULL CHECK (length(website) BETWEEN 1 AND 2048),
   country          text NOT NULL CHECK (country ~ '^[A-Z]{2}$'),
   use_case         text NOT NULL CHECK (length(use_case) BETWEEN 1 AND 2000),
-  status           text NOT NULL CHECK (status IN ('pending', 'approved', 'rejected')),
+  status           text NOT NULL CHECK (status IN ('PENDING', 'APPROVED', 'REJECTED')),
   rejection_reason text CHECK (length(rejection_reason) BETWEEN 1 AND 500),
   reviewed_at      timestamptz,
   created_at       timestamptz NOT NULL,
   updated_at       timestamptz NOT NULL,
-  CHECK ((status = 'rejected') = (rejection_reason IS NOT NULL)),
-  CHECK ((status = 'pending') = (reviewed_at IS NULL))
+  CHECK ((status = 'REJECTED') = (rejection_reason IS NOT NULL)),
+  CHECK ((status = 'PENDING') = (reviewed_at IS NULL))
 );
 -- One open request per merchant: a second one while the first waits would only be a duplicate to review.
-CREATE UNIQUE INDEX live_access_requests_one_pending ON live_access_requests (merchant_id) WHERE status = 'pending';
+CREATE UNIQUE INDEX live_access_requests_one_pending ON live_access_requests (merchant_id) WHERE status = 'PENDING';
 CREATE INDEX live_access_requests_merchant ON live_access_requests (merchant_id, id);
 CREATE INDEX live_access_requests_status ON live_access_requests (status, id);
 

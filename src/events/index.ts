@@ -12,6 +12,7 @@ export const EVENT_TYPES = [
   'card.created', 'card.updated', 'card.terminated',
   'authorization.approved', 'authorization.declined', 'transaction.created', 'transaction.updated',
   'reservation.expired', 'wallet.updated', 'webhook_endpoint.disabled',
+  'live_access_request.created', 'live_access_request.approved', 'live_access_request.rejected',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 

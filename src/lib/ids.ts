@@ -21,6 +21,7 @@ export const ID_PREFIXES = {
   webhookDelivery: 'wdel',
   webhookAttempt: 'watt',
   signingKey: 'key',
+  liveAccessRequest: 'lar',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;
