@@ -7,6 +7,7 @@ import { toPage, type Page, type PageRequest } from '../lib/pagination.ts';
 import * as store from './store.ts';
 import { parsePublicKey } from './keys.ts';
 import { SIGNATURE_MAX_AGE_S, SIGNATURE_MAX_SKEW_S, verifyRequestSignature, type IncomingRequest, type Verification } from './verify.ts';
+import type { SignaturePolicyCache } from './policy-cache.ts';
 
 export { contentDigest, checkContentDigest, DIGEST_ALGORITHMS } from './digest.ts';
 export { parsePublicKey, tesseraSigningKey, jwkThumbprint, publicKeyObject, type TesseraSigningKey, type PublicJwk } from './keys.ts';
@@ -83,8 +84,10 @@ export async function updateSignatureSettings(tx: Tx, owner: store.Owner, requir
  * merchant neither registered a key nor requires signatures; otherwise a valid
  * signature whose nonce was not seen in the window.
  */
-export async function checkRequestSignature(q: Queryable, owner: store.Owner, req: IncomingRequest, now: Date): Promise<Verification | null> {
-  const policy = await store.selectPolicy(q, owner);
+export async function checkRequestSignature(
+  q: Queryable, owner: store.Owner, req: IncomingRequest, now: Date, policies?: SignaturePolicyCache,
+): Promise<Verification | null> {
+  const policy = policies ? await policies.get(owner) : await store.selectPolicy(q, owner);
   if (!policy.required && policy.keys.length === 0) return null;
   const v = await verifyRequestSignature(req, policy.keys, now);
   if (!v.ok) return v;
@@ -97,3 +100,4 @@ export async function checkRequestSignature(q: Queryable, owner: store.Owner, re
 }
 
 export const purgeExpiredNonces = store.deleteExpiredNonces;
+export { SignaturePolicyCache, SIGNATURE_POLICY_CACHE_MS } from './policy-cache.ts';

@@ -1,7 +1,14 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { appendAudit } from '../../audit/index.ts';
 import { DomainError } from '../../lib/errors.ts';
-import { checkRequestSignature } from '../../signatures/index.ts';
+import { checkRequestSignature, SignaturePolicyCache } from '../../signatures/index.ts';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Signing keys and settings per merchant and mode, cached for a second (forget() after a change commits). */
+    signaturePolicies: SignaturePolicyCache;
+  }
+}
 
 const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
@@ -27,6 +34,8 @@ export function targetUri(request: FastifyRequest): string | null {
  * whose signature verified, so a forger cannot burn a client's nonces.
  */
 export function registerSignatures(app: FastifyInstance): void {
+  const policies = new SignaturePolicyCache(app.deps.db, app.deps.clock);
+  app.decorate('signaturePolicies', policies);
   app.addHook('preValidation', async (request) => {
     if (!MUTATING.has(request.method) || !request.principal) return;
     const { merchantId, mode } = request.principal;
@@ -35,7 +44,7 @@ export function registerSignatures(app: FastifyInstance): void {
       ? { ok: false as const, reason: 'bad_signature' as const, message: 'The request target cannot be reconstructed.' }
       : await checkRequestSignature(app.deps.db, { merchantId, mode }, {
         method: request.method, url, headers: request.headers, body: request.rawBody,
-      }, app.deps.clock.now());
+      }, app.deps.clock.now(), policies);
     if (result === null || result.ok) return;
     // A refused signature is a failed authentication: audited like one (SPEC §5).
     await app.deps.db.transaction((tx) => appendAudit(tx, {

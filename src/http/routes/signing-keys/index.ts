@@ -62,11 +62,11 @@ export function signingKeyRoutes(app: FastifyInstance): void {
       response: { 201: SigningKeySchema, ...errorResponses(403, 409) },
     },
   }, (request, reply) =>
-    mutation(request, reply, async (tx) => {
+    forgettingPolicy(request, () => mutation(request, reply, async (tx) => {
       const body = request.body as { public_key_pem?: string; jwk?: Record<string, unknown> };
       const key = await createSigningKey(tx, ownerOf(request), { pem: body.public_key_pem, jwk: body.jwk }, ctx(request));
       return { status: 201, body: presentKey(key) };
-    }));
+    })));
 
   app.get('/v1/signing_keys', {
     schema: {
@@ -91,10 +91,10 @@ export function signingKeyRoutes(app: FastifyInstance): void {
       response: { 200: Type.Object({ id: Type.String(), object: Type.Literal('signing_key'), deleted: Type.Literal(true) }), ...errorResponses(403, 404, 409) },
     },
   }, (request, reply) =>
-    mutation(request, reply, async (tx) => {
+    forgettingPolicy(request, () => mutation(request, reply, async (tx) => {
       const key = await deleteSigningKey(tx, ownerOf(request), (request.params as { id: string }).id, ctx(request));
       return { status: 200, body: { id: key.id, object: 'signing_key' as const, deleted: true as const } };
-    }));
+    })));
 
   app.get('/v1/signature_settings', {
     schema: { tags, security, summary: 'Signature settings', description: 'Whether this merchant and mode require signed requests.', response: { 200: SettingsSchema, ...errorResponses(403) } },
@@ -108,10 +108,10 @@ export function signingKeyRoutes(app: FastifyInstance): void {
       response: { 200: SettingsSchema, ...errorResponses(403, 409) },
     },
   }, (request, reply) =>
-    mutation(request, reply, async (tx) => {
+    forgettingPolicy(request, () => mutation(request, reply, async (tx) => {
       const settings = await updateSignatureSettings(tx, ownerOf(request), (request.body as { require_signatures: boolean }).require_signatures, ctx(request));
       return { status: 200, body: presentSettings(settings) };
-    }));
+    })));
 
   app.get('/v1/.well-known/signing-keys', {
     config: { auth: 'public' },
@@ -131,4 +131,13 @@ export function signingKeyRoutes(app: FastifyInstance): void {
     reply.header('cache-control', 'public, max-age=3600');
     return { keys: [tesseraSigningKey(app.deps.keys).jwk] };
   });
+}
+
+/** Run a change to the merchant's signing keys or setting, then drop its cached policy (also on failure: a commit may have happened). */
+async function forgettingPolicy<T>(request: FastifyRequest, change: () => Promise<T>): Promise<T> {
+  try {
+    return await change();
+  } finally {
+    request.server.signaturePolicies.forget(ownerOf(request));
+  }
 }
