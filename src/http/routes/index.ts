@@ -21,6 +21,9 @@ import { webhookEndpointRoutes } from './webhooks/index.ts';
 import { eventRoutes } from './events/index.ts';
 import { signingKeyRoutes } from './signing-keys/index.ts';
 import { kazepayRoutes } from '../../compat/kazepay/index.ts';
+import { liveAccessRoutes } from './live-access/index.ts';
+import { liveAccessAdminRoutes } from './live-access/admin.ts';
+import { countryRoutes } from './countries/index.ts';
 
 export function registerRoutes(app: FastifyInstance, metrics: Registry): void {
   systemRoutes(app, metrics);
@@ -30,6 +33,9 @@ export function registerRoutes(app: FastifyInstance, metrics: Registry): void {
   listMerchantsRoute(app);
   merchantKeyRoutes(app);
   grantLiveAccessRoute(app);
+  liveAccessRoutes(app);
+  liveAccessAdminRoutes(app);
+  countryRoutes(app);
   verifyLedgerRoute(app);
   customerRoutes(app);
   kycRoutes(app);
