@@ -37,7 +37,7 @@ export function canTransition(current: CardStatus, action: CardAction): boolean 
 /** The next status, or a 409 invalid_card_status that names the current one. */
 export function nextStatus(current: CardStatus, action: CardAction): CardStatus {
   if (!canTransition(current, action)) {
-    throw new DomainError('invalid_card_status', `The card is ${current}; it cannot ${action.replace('_', ' ')} from that status.`, undefined, { status: current });
+    throw new DomainError('invalid_card_status', `The card is ${current}; it cannot ${action.replace('_', ' ')} from that status.`, undefined, { status: current, action });
   }
   return TRANSITIONS[action].to;
 }

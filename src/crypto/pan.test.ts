@@ -57,10 +57,20 @@ describe('PANs', () => {
 });
 
 describe('card tokens', () => {
-  it('are opaque, prefixed and unique', () => {
+  it('are opaque, unique and in seed 001\'s 64-hex form', () => {
     const tokens = new Set(Array.from({ length: 1000 }, newCardToken));
     expect(tokens.size).toBe(1000);
-    for (const t of tokens) expect(isCardToken(t)).toBe(true);
+    for (const t of tokens) {
+      expect(t).toMatch(/^[0-9a-f]{64}$/);
+      expect(isCardToken(t)).toBe(true);
+    }
     expect(isCardToken('tok_short')).toBe(false);
+    expect(isCardToken('60d678e2465b5b6c4fd5e847ef39c70c4b0c22d1b826f39eb80a107b3b8433a')).toBe(false);
+    expect(isCardToken('60D678E2465B5B6C4FD5E847EF39C70C4B0C22D1B826F39EB80A107B3B8433AD')).toBe(false);
+  });
+
+  it('issued before in the tok_ form stay valid', () => {
+    expect(isCardToken('tok_' + 'A'.repeat(32))).toBe(true);
+    expect(isCardToken('tok_Zk3-_q9PLm2xY7rT0bN4vC8sW1eH6uJ5')).toBe(true);
   });
 });

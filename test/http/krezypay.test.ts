@@ -93,14 +93,14 @@ describe('KrezyPay: the menu in the same style', () => {
     const id = created.json().card_id;
     expect((await krezy('card/fund', { card_id: id, amount: '25.50' })).json()).toMatchObject({ status: 'success', amount: '25.50', balance: '25.50' });
     expect((await krezy('card/withdraw', { card_id: id, amount: 5 })).json()).toMatchObject({ status: 'success', balance: '20.50' });
-    expect((await krezy('card/freeze', { card_id: id })).json()).toMatchObject({ status: 'success', card_status: 'frozen' });
+    expect((await krezy('card/freeze', { card_id: id })).json()).toMatchObject({ status: 'success', card_status: 'suspended' });
     expect((await krezy('card/freeze', { card_id: id })).statusCode).toBe(422);
     expect((await krezy('card/unfreeze', { card_id: id })).json()).toMatchObject({ card_status: 'active' });
     const txns = (await krezy('card/transactions', { card_id: id })).json();
     expect(txns.transactions.map((x: { type: string }) => x.type)).toEqual(['withdrawal', 'funding']);
     expect(txns.transactions[1]).toMatchObject({ amount: '25.50', currency: 'USD' });
     const countries = await t.app.inject({ url: '/krezypay/v1/sandbox/countries', headers: bearer(m.key) });
-    expect(countries.json().countries).toContainEqual({ code: 'US', name: 'United States of America' });
+    expect(countries.json().countries).toContainEqual({ code: 'US', name: 'United States of America', cards: true, kyc: true, topup: true, sms: true });
   });
 });
 
@@ -129,5 +129,155 @@ describe('KrezyPay: the JavaScript example of seed 002 runs unchanged but for th
     vm.runInNewContext(code.replace(/estimateAuthorization\(cardId, amount, bearerToken\);$/, 'done = estimateAuthorization(cardId, amount, bearerToken);'), sandbox);
     await sandbox.done;
     expect(logged).toEqual([['Response Data:', { status: 'success', amount: '3.00', tax: '1.03', total: 4.03 }]]);
+  });
+});
+
+describe('KrezyPay: card status in the words of seed 000 (active, suspended, expired)', () => {
+  const NATIVE = /\b(PENDING_ACTIVATION|ACTIVE|INACTIVE|EXPIRED|TERMINATED|CLOSED|ARCHIVED)\b/;
+
+  it('maps each of the seven states to one of the three words', async () => {
+    const { KREZYPAY_STATUS } = await import('../../src/compat/krezypay/present.ts');
+    expect(KREZYPAY_STATUS).toEqual({
+      PENDING_ACTIVATION: 'suspended', ACTIVE: 'active', INACTIVE: 'suspended', EXPIRED: 'expired', TERMINATED: 'suspended', CLOSED: 'suspended', ARCHIVED: 'suspended',
+    });
+  });
+
+  it.each([
+    ['INACTIVE', 'deactivate', 'The card is already suspended (frozen).'],
+    ['ACTIVE', 'activate', 'The card is already active.'],
+    ['PENDING_ACTIVATION', 'activate', 'The card is suspended: it has not been activated yet with the code sent to the cardholder; it cannot be unfrozen.'],
+    ['PENDING_ACTIVATION', 'deactivate', 'The card is suspended: it has not been activated yet with the code sent to the cardholder; it cannot be frozen.'],
+    ['EXPIRED', 'deactivate', 'The card is expired; it cannot be frozen.'],
+    ['TERMINATED', 'activate', 'The card is suspended: it has been terminated for good; it cannot be unfrozen.'],
+    ['CLOSED', 'deactivate', 'The card is suspended: it has been closed for good; it cannot be frozen.'],
+    ['ARCHIVED', 'activate', 'The card is suspended: it has been archived for good; it cannot be unfrozen.'],
+    ['CLOSED', undefined, 'The card is suspended: it has been closed for good; money can no longer move onto or off it.', 'The card is CLOSED; money can no longer move onto or off it.'],
+    ['INACTIVE', undefined, 'The card is suspended: it is frozen; only an active card can reserve an authorization balance.', 'The card is INACTIVE; only an ACTIVE card can reserve an authorization balance.'],
+  ] as const)('%s, %s → %s', async (status, action, message, native = `The card is ${status}; it cannot ${action} from that status.`) => {
+    const { krezyCardStatusRefusal } = await import('../../src/compat/krezypay/present.ts');
+    expect(krezyCardStatusRefusal(status, action, native)).toBe(message);
+  });
+
+  it('retrieve, freeze and unfreeze answer suspended / active / expired; refusals never use the native names', async () => {
+    const { accountId } = await customerWithAccount(t.app, m.key);
+    const c = await issueCard(t.app, m.key, accountId);
+    expect((await krezy('card/freeze', { card_id: c.id })).json()).toEqual({ status: 'success', card_id: c.id, card_status: 'suspended' });
+    expect((await krezy('card/retrieve_card', { card_id: c.id })).json().card_status).toBe('suspended');
+
+    const twice = await krezy('card/freeze', { card_id: c.id });
+    expect(twice.statusCode).toBe(422);
+    expect(twice.json()).toEqual({ status: 'error', error: 'The card is already suspended (frozen).' });
+    const reserve = await krezy('card/send_authorization', { card_id: c.id, amount: '1' });
+    expect(reserve.statusCode).toBe(422);
+    expect(reserve.json().error).toBe('The card is suspended: it is frozen; only an active card can reserve an authorization balance.');
+
+    expect((await krezy('card/unfreeze', { card_id: c.id })).json()).toEqual({ status: 'success', card_id: c.id, card_status: 'active' });
+    const again = await krezy('card/unfreeze', { card_id: c.id });
+    expect(again.json()).toEqual({ status: 'error', error: 'The card is already active.' });
+
+    expect((await t.app.inject({ method: 'DELETE', url: `/v1/cards/${c.id}`, headers: bearer(m.key) })).statusCode).toBe(200);
+    expect((await krezy('card/retrieve_card', { card_id: c.id })).json().card_status).toBe('suspended');
+    for (const op of ['card/unfreeze', 'card/freeze']) {
+      const res = await krezy(op, { card_id: c.id });
+      expect(res.statusCode).toBe(422);
+      expect(res.json().error).toMatch(/^The card is suspended: it has been terminated for good; it cannot be (un)?frozen\.$/);
+    }
+    for (const res of [twice, reserve, again]) expect(res.json().error).not.toMatch(NATIVE);
+    // The native API keeps its own words.
+    const native = await t.app.inject({ method: 'PATCH', url: `/v1/cards/${c.id}/activate`, headers: bearer(m.key) });
+    expect(native.json().error.message).toContain('TERMINATED');
+  });
+
+  it('shows a physical card awaiting activation as suspended and an expired card as expired', async () => {
+    const { accountId } = await customerWithAccount(t.app, m.key);
+    const physical = await issueCard(t.app, m.key, accountId, { type: 'physical', shipping_address: { line1: '1 Main Street', city: 'Springfield', state: 'IL', postal_code: '62701', country: 'US' } });
+    expect(physical.status).toBe('PENDING_ACTIVATION');
+    expect((await krezy('card/retrieve_card', { card_id: physical.id })).json().card_status).toBe('suspended');
+    const unfreeze = await krezy('card/unfreeze', { card_id: physical.id });
+    expect(unfreeze.json().error).toBe('The card is suspended: it has not been activated yet with the code sent to the cardholder; it cannot be unfrozen.');
+    await t.db.query("UPDATE cards SET status = 'EXPIRED' WHERE id = $1", [physical.id]);
+    expect((await krezy('card/retrieve_card', { card_id: physical.id })).json().card_status).toBe('expired');
+    expect((await krezy('card/freeze', { card_id: physical.id })).json().error).toBe('The card is expired; it cannot be frozen.');
+  });
+});
+
+describe('KrezyPay: production access', () => {
+  const request = { business_name: 'Krezy Shop', website: 'https://krezy.example.com', country: 'CM', use_case: 'Cards for online ads.' };
+
+  it('asks with a sandbox key, shows the status, and the operator approval is seen in KrezyPay\'s words', async () => {
+    const p = await createMerchant(t.app, 'Krezy Prod Co');
+    const before = await t.app.inject({ url: '/krezypay/v1/sandbox/production_access', headers: bearer(p.key) });
+    expect(before.statusCode).toBe(404);
+    expect(before.json()).toEqual({ status: 'error', error: 'No production access request yet.' });
+
+    const res = await krezy('production_access', request, p.key);
+    expect(res.statusCode, res.body).toBe(200);
+    const b = res.json();
+    expect(b).toMatchObject({
+      status: 'success', message: 'Production access requested.', request_status: 'pending', business_name: 'Krezy Shop',
+      website: 'https://krezy.example.com/', country: 'CM', use_case: 'Cards for online ads.', reason: null, reviewed_at: null,
+    });
+    expect(b.request_id).toMatch(/^lar_/);
+    expect((await t.app.inject({ url: '/v1/live_access_requests', headers: bearer(p.key) })).json().data[0]).toMatchObject({ id: b.request_id, status: 'PENDING' });
+
+    expect((await t.app.inject({ method: 'POST', url: `/admin/v1/live_access_requests/${b.request_id}/approve`, headers: adminHeaders })).statusCode).toBe(200);
+    const after = (await t.app.inject({ url: '/krezypay/v1/sandbox/production_access', headers: bearer(p.key) })).json();
+    expect(after).toMatchObject({ status: 'success', request_id: b.request_id, request_status: 'approved' });
+    expect(after.reviewed_at).not.toBeNull();
+    const live = (await t.app.inject({ method: 'POST', url: `/admin/v1/merchants/${p.id}/keys`, headers: adminHeaders, payload: { mode: 'live' } })).json().api_key;
+    expect((await t.app.inject({ url: '/krezypay/v1/live/countries', headers: bearer(live) })).statusCode).toBe(200);
+    // Once live, asking again (on either path) is refused in KrezyPay's shape.
+    const again = await krezy('production_access', request, live, 'live');
+    expect(again.statusCode).toBe(422);
+    expect(again.json()).toEqual({ status: 'error', error: 'This merchant already has live access: create a live key instead.' });
+  });
+
+  it('refuses bad fields and a second pending request with 422 in KrezyPay\'s error body; a rejection shows its reason', async () => {
+    const p = await createMerchant(t.app, 'Krezy Bad Co');
+    for (const bad of [{ ...request, country: 'Cameroon' }, { ...request, website: 'krezy' }, { business_name: 'x' }, { ...request, extra: true }]) {
+      const res = await krezy('production_access', bad, p.key);
+      expect(res.statusCode, JSON.stringify(bad)).toBe(422);
+      expect(res.json()).toMatchObject({ status: 'error', error: expect.any(String) });
+    }
+    const first = (await krezy('production_access', request, p.key)).json();
+    const second = await krezy('production_access', request, p.key);
+    expect(second.statusCode).toBe(422);
+    expect(second.json().error).toContain(first.request_id);
+    await t.app.inject({ method: 'POST', url: `/admin/v1/live_access_requests/${first.request_id}/reject`, headers: adminHeaders, payload: { reason: 'Incomplete.' } });
+    expect((await t.app.inject({ url: '/krezypay/v1/sandbox/production_access', headers: bearer(p.key) })).json())
+      .toMatchObject({ request_status: 'rejected', reason: 'Incomplete.' });
+  });
+
+  it('needs a valid sandbox key with write scope; another merchant sees nothing of it', async () => {
+    const p = await createMerchant(t.app, 'Krezy Sec Co');
+    const q = await createMerchant(t.app, 'Krezy Other Co');
+    expect((await krezy('production_access', request, 'not-a-token')).statusCode).toBe(401);
+    expect((await t.app.inject({ method: 'POST', url: '/krezypay/v1/sandbox/production_access', payload: request })).statusCode).toBe(401);
+    expect((await krezy('production_access', request, p.key, 'live')).statusCode).toBe(401);
+    const readOnly = (await t.app.inject({ method: 'POST', url: `/admin/v1/merchants/${p.id}/keys`, headers: adminHeaders, payload: { mode: 'sandbox', scopes: ['read'] } })).json().api_key;
+    const refused = await krezy('production_access', request, readOnly);
+    expect(refused.statusCode).toBe(401);
+    expect(refused.json()).toMatchObject({ status: 'error' });
+    expect((await krezy('production_access', request, p.key)).statusCode).toBe(200);
+    expect((await t.app.inject({ url: '/krezypay/v1/sandbox/production_access', headers: bearer(q.key) })).statusCode).toBe(404);
+    expect((await t.app.inject({ url: '/krezypay/v1/sandbox/production_access', headers: bearer(readOnly) })).json().request_status).toBe('pending');
+  });
+});
+
+describe('KrezyPay: countries with availability', () => {
+  it('shows the operator\'s switches per service, filters by ?service=, and refuses bad requests in its shape', async () => {
+    expect((await t.app.inject({ method: 'PUT', url: '/admin/v1/countries/GH', headers: adminHeaders, payload: { services: { cards: false, sms: false } } })).statusCode).toBe(200);
+    const all = (await t.app.inject({ url: '/krezypay/v1/sandbox/countries', headers: bearer(m.key) })).json();
+    expect(all.status).toBe('success');
+    expect(all.countries).toContainEqual({ code: 'GH', name: 'Ghana', cards: false, kyc: true, topup: true, sms: false });
+    const cards = (await t.app.inject({ url: '/krezypay/v1/sandbox/countries?service=cards', headers: bearer(m.key) })).json();
+    expect(cards.countries.map((c: { code: string }) => c.code)).not.toContain('GH');
+    expect(cards.countries.length).toBe(all.countries.length - 1);
+    const bad = await t.app.inject({ url: '/krezypay/v1/sandbox/countries?service=wire', headers: bearer(m.key) });
+    expect(bad.statusCode).toBe(422);
+    expect(bad.json()).toMatchObject({ status: 'error' });
+    expect((await t.app.inject({ url: '/krezypay/v1/sandbox/countries' })).statusCode).toBe(401);
+    expect((await t.app.inject({ url: '/krezypay/v1/sandbox/countries', headers: adminHeaders })).statusCode).toBe(401);
+    await t.app.inject({ method: 'PUT', url: '/admin/v1/countries/GH', headers: adminHeaders, payload: { services: { cards: true, sms: true } } });
   });
 });

@@ -1,6 +1,7 @@
+import crypto from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, buildTestApp, createMerchant, type TestApp } from '../harness.ts';
-import { customerWithAccount, issueCard, shipping } from '../fixtures/flows.ts';
+import { customerWithAccount, issueCard, revealKey, shipping } from '../fixtures/flows.ts';
 
 let t: TestApp;
 let m: { id: string; key: string };
@@ -80,5 +81,47 @@ describe('Kwik: POST /cards/update', () => {
     const anon = await t.app.inject({ url: '/kwik/cards' });
     expect(anon.statusCode).toBe(401);
     expect(anon.json()).toMatchObject({ status: false });
+  });
+});
+
+describe('Kwik: card_token in the form of seed 001', () => {
+  const HEX64 = /^[0-9a-f]{64}$/;
+
+  it('issues new cards a random, opaque 64-hex token, one per card, the same on the native API', async () => {
+    const { accountId, customerId } = await customerWithAccount(t.app, m.key);
+    const a = await issueCard(t.app, m.key, accountId);
+    const b = await issueCard(t.app, m.key, accountId, { type: 'physical', shipping_address: shipping });
+    const records = (await list(`?customer_id=${customerId}`)).json().records as { id: string; card_token: string }[];
+    expect(records).toHaveLength(2);
+    for (const r of records) expect(r.card_token).toMatch(HEX64);
+    expect(records[0]!.card_token).not.toBe(records[1]!.card_token);
+    expect(new Set(records.map((r) => r.card_token))).toEqual(new Set([a.card_token, b.card_token]));
+    // Opaque: nothing of the card in it (not its id, last 4 in a fixed place, or a hash of the PAN the vault could not reproduce).
+    const pan = (await t.app.inject({ url: `/v1/cards/${a.id}/details`, headers: bearer(await revealKey(t.app, m.id)) })).json().number as string;
+    expect(pan).toMatch(/^\d{16}$/);
+    expect(a.card_token).not.toBe(crypto.createHash('sha256').update(pan).digest('hex'));
+    expect(a.card_token).not.toContain(pan);
+  });
+
+  it('keeps a tok_ token issued before: listed and updated with it unchanged', async () => {
+    const { accountId, customerId } = await customerWithAccount(t.app, m.key);
+    const card = await issueCard(t.app, m.key, accountId);
+    const legacy = 'tok_Zk3-_q9PLm2xY7rT0bN4vC8sW1eH6uJ5';
+    await t.db.query('UPDATE cards SET card_token = $2 WHERE id = $1', [card.id, legacy]);
+    expect((await list(`?customer_id=${customerId}`)).json().records[0].card_token).toBe(legacy);
+    const res = await update([{ id: card.id, card_nickname: 'Old token' }]);
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json().results[0]).toMatchObject({ card_token: legacy, card_nickname: 'Old token' });
+    expect((await t.app.inject({ url: `/v1/cards/${card.id}`, headers: bearer(m.key) })).json().card_token).toBe(legacy);
+  });
+
+  it("a token names no card for anyone else, and is not an id: another merchant never sees it, and updating by token is a 404", async () => {
+    const { accountId } = await customerWithAccount(t.app, m.key);
+    const card = await issueCard(t.app, m.key, accountId);
+    const other = await createMerchant(t.app, 'Token Thief');
+    expect(JSON.stringify((await list('', other.key)).json())).not.toContain(card.card_token as string);
+    const byToken = await update([{ id: card.card_token }]);
+    expect(byToken.statusCode).toBe(404);
+    expect(byToken.json()).toMatchObject({ status: false, index: 0 });
   });
 });

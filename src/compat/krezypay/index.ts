@@ -1,7 +1,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type } from '@fastify/type-provider-typebox';
 import { DomainError } from '../../lib/errors.ts';
-import { allCountries } from '../../lib/countries.ts';
+import { countryName } from '../../lib/countries.ts';
+import { listCountries, type CountryService } from '../../countries/index.ts';
 import { decimalRefusal, formatMinor, parseDecimal } from '../../lib/money.ts';
 import { PAGE_LIMIT_MAX } from '../../lib/pagination.ts';
 import { changeCardStatus, createCard, getCard, maskedNumber, readCardBalances, revealCard, type Card } from '../../cards/index.ts';
@@ -16,7 +17,10 @@ import { decimalText } from '../../http/plugins/number-texts.ts';
 import { REVEALS_PER_MINUTE_MAX } from '../../http/plugins/rate-limit.ts';
 import { AddressSchema, CustomerInputSchema } from '../../http/presenters/customers.ts';
 import { facadeErrors, requireMode } from '../shared.ts';
-import { KREZYPAY_STATUS, expMMYY, krezyCard, krezyCustomer } from './present.ts';
+import { KREZYPAY_STATUS, expMMYY, krezyCard, krezyCardStatusRefusal, krezyCustomer } from './present.ts';
+import { productionAccessRoutes } from './production-access.ts';
+import { CountryQuery } from '../../http/routes/countries/schemas.ts';
+import type { CardStatus } from '../../cards/index.ts';
 
 const tags = ['KrezyPay compatibility'];
 const security = [{ apiKey: [] }];
@@ -38,7 +42,8 @@ export async function krezypay(app: FastifyInstance): Promise<void> {
   const { db, keys, clock } = app.deps;
   facadeErrors(app, (err, status) => ({
     status: status === 401 || status === 403 ? 401 : status === 404 ? 404 : status === 429 ? 429 : status >= 500 ? status : 422,
-    body: { status: 'error', error: err.message },
+    body: { status: 'error', error: err.code === 'invalid_card_status' && err.details?.status
+      ? krezyCardStatusRefusal(err.details.status as CardStatus, err.details.action as string | undefined, err.message) : err.message },
   }));
   app.addHook('preHandler', async (request) => requireMode(request, (request.params as { mode: string }).mode));
 
@@ -150,7 +155,13 @@ export async function krezypay(app: FastifyInstance): Promise<void> {
 
   app.get('/v1/:mode/countries', {
     config: { auth: 'merchant' },
-    schema: { tags, security, summary: 'KrezyPay: supported countries', description: 'ISO 3166 countries from the maintained dataset, with their English names.', params: Mode, response: errors },
-  }, async () => ({ status: 'success', countries: allCountries().map((c) => ({ code: c.code, name: c.name })) }));
+    schema: { tags, security, summary: 'KrezyPay: supported countries', description: 'ISO 3166 countries from the maintained dataset, with their English names and where each service is offered (`cards`, `kyc`, `topup`, `sms`: true or false, as the operator sets them); `?service=` keeps the countries where that one is.', params: Mode, querystring: CountryQuery, response: errors },
+  }, async (request) => {
+    const { service } = request.query as { service?: CountryService };
+    const countries = (await listCountries(db)).filter((c) => !service || c.services[service]);
+    return { status: 'success', countries: countries.map((c) => ({ code: c.code, name: countryName(c.code) ?? c.name, ...c.services })) };
+  });
+
+  productionAccessRoutes(app, { params: Mode, response: errors });
 
 }

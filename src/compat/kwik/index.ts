@@ -34,7 +34,8 @@ function record(c: Card, now: Date) {
 const RecordSchema = Type.Object({
   id: Type.String(), created_at: Type.String(), updated_at: Type.Union([Type.String(), Type.Null()]), card_status: Type.Union(KWIK_STATUSES.map((s) => Type.Literal(s))),
   customer_id: Type.String(), card_nickname: Type.Union([Type.String(), Type.Null()]), card_ending: Type.String(), card_expire: Type.String(),
-  card_brand: Type.String(), card_token: Type.String(), is_expired: Type.Boolean(), is_recurring: Type.Boolean(), is_default: Type.Boolean(),
+  card_brand: Type.String(),
+  card_token: Type.String({ description: 'Opaque and random: 64 hexadecimal characters as in seed 001 (cards issued before keep their tok_… token).' }), is_expired: Type.Boolean(), is_recurring: Type.Boolean(), is_default: Type.Boolean(),
   expire_in_months: Type.Integer(),
 });
 const Failure = Type.Object({ status: Type.Literal(false), message: Type.String(), index: Type.Optional(Type.Integer()) });
