@@ -4,6 +4,7 @@ import vm from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminHeaders, bearer, buildTestApp, createMerchant, type TestApp } from '../harness.ts';
 import { customerWithAccount, issueCard, revealKey } from '../fixtures/flows.ts';
+import type { CardStatus } from '../../src/cards/index.ts';
 
 let t: TestApp;
 let m: { id: string; key: string };
@@ -153,7 +154,7 @@ describe('KrezyPay: card status in the words of seed 000 (active, suspended, exp
     ['ARCHIVED', 'activate', 'The card is suspended: it has been archived for good; it cannot be unfrozen.'],
     ['CLOSED', undefined, 'The card is suspended: it has been closed for good; money can no longer move onto or off it.', 'The card is CLOSED; money can no longer move onto or off it.'],
     ['INACTIVE', undefined, 'The card is suspended: it is frozen; only an active card can reserve an authorization balance.', 'The card is INACTIVE; only an ACTIVE card can reserve an authorization balance.'],
-  ] as const)('%s, %s → %s', async (status, action, message, native = `The card is ${status}; it cannot ${action} from that status.`) => {
+  ] as [CardStatus, string | undefined, string, string?][])('%s, %s → %s', async (status, action, message, native = `The card is ${status}; it cannot ${action} from that status.`) => {
     const { krezyCardStatusRefusal } = await import('../../src/compat/krezypay/present.ts');
     expect(krezyCardStatusRefusal(status, action, native)).toBe(message);
   });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { adminHeaders, bearer, buildTestApp, createMerchant, type TestApp } from '../harness.ts';
+import { adminHeaders, bearer, buildTestApp, createMerchant, onPostgres, type TestApp } from '../harness.ts';
 
 let t: TestApp;
 beforeAll(async () => { t = await buildTestApp(); });
@@ -211,5 +211,28 @@ describe('live access requests: security', () => {
     const self = await t.app.inject({ method: 'POST', url: `/admin/v1/live_access_requests/${r.id}/approve`, headers: bearer(m.key) });
     expect(self.statusCode).toBe(401);
     expect((await t.app.inject({ url: '/v1/merchant', headers: bearer(m.key) })).json().live_access).toBe(false);
+  });
+});
+
+describe.skipIf(!onPostgres)('live access requests under concurrency (PostgreSQL)', () => {
+  it('10 concurrent requests by one merchant give exactly one PENDING request; the rest 409', async () => {
+    const m = await createMerchant(t.app, 'Race Co');
+    const answers = await Promise.all(Array.from({ length: 10 }, () => ask(m.key)));
+    expect(answers.map((r) => r.statusCode).sort()).toEqual([201, ...Array(9).fill(409)]);
+    expect((await mine(m.key)).json().data).toHaveLength(1);
+  });
+
+  it('an approval and a rejection racing: one wins, the other is 409, and the merchant has live access only if approved', async () => {
+    const m = await createMerchant(t.app, 'Verdict Co');
+    const r = (await ask(m.key)).json();
+    const [approve, reject] = await Promise.all([
+      admin('POST', `/admin/v1/live_access_requests/${r.id}/approve`),
+      admin('POST', `/admin/v1/live_access_requests/${r.id}/reject`, { reason: 'No.' }),
+    ]);
+    expect([approve.statusCode, reject.statusCode].sort()).toEqual([200, 409]);
+    const final = (await admin('GET', `/admin/v1/live_access_requests/${r.id}`)).json().status;
+    expect(final).toBe(approve.statusCode === 200 ? 'APPROVED' : 'REJECTED');
+    expect((await t.app.inject({ url: '/v1/merchant', headers: bearer(m.key) })).json().live_access).toBe(final === 'APPROVED');
+    expect((await eventsOf(r.id)).map((e) => e.type)).toHaveLength(2);
   });
 });
