@@ -13,6 +13,14 @@ export function desEncryptBlock(key: Buffer, block: Buffer): Buffer {
   return Buffer.concat([cipher.update(block), cipher.final()]);
 }
 
+/** The inverse of desEncryptBlock: decrypt one 8-byte block (a PIN block under a zone PIN key). */
+export function desDecryptBlock(key: Buffer, block: Buffer): Buffer {
+  assert(block.length === 8, 'DES works on one 8-byte block');
+  const decipher = crypto.createDecipheriv('des-ede3-ecb', expand(key), null);
+  decipher.setAutoPadding(false);
+  return Buffer.concat([decipher.update(block), decipher.final()]);
+}
+
 /** 8-byte key → K|K|K (single DES); 16-byte double-length key → K1|K2|K1; 24 bytes as given. */
 function expand(key: Buffer): Buffer {
   if (key.length === 8) return Buffer.concat([key, key, key]);
