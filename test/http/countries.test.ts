@@ -115,6 +115,24 @@ describe('countries API: a switched-off country refuses cards and KYC with 422',
     expect((await t.app.inject({ method: 'POST', url: `/v1/accounts/${fr.accountId}/cards`, headers: bearer(m.key), payload: { type: 'virtual' } })).statusCode).toBe(201);
   });
 
+  it('refuses a stock card for a cardholder who lives where cards are off; the stock stays unassigned', async () => {
+    const { generatePan } = await import('../../src/crypto/index.ts');
+    const number = generatePan('493724');
+    const imported = await t.app.inject({ method: 'POST', url: '/admin/v1/card_stock', headers: adminHeaders, payload: {
+      merchant_id: m.id, mode: 'sandbox', cards: [{ card_number: number, brand: 'VISA', exp_month: 7, exp_year: 2029, currency: 'USD' }],
+    } });
+    expect(imported.statusCode, imported.body).toBe(201);
+    const passed = await customerWithAccount(t.app, m.key, { kyc: true });
+    await put('FR', { services: { cards: false } });
+    const assign = () => t.app.inject({ method: 'POST', url: '/v1/cards/assign', headers: bearer(m.key), payload: { account_id: passed.accountId, card_number: number, auto_activate: true } });
+    const refused = await assign();
+    expect(refused.statusCode, refused.body).toBe(422);
+    expect(refused.json().error.code).toBe('country_not_supported');
+    expect(await count('SELECT count(*) AS n FROM card_stock WHERE assigned_card_id IS NOT NULL', [])).toBe(0);
+    await put('FR', { services: { cards: true } });
+    expect((await assign()).statusCode).toBe(201);
+  });
+
   it('refuses KYC from a customer who lives where KYC is off; the status stays NOT_STARTED', async () => {
     const { customerId } = await customerWithAccount(t.app, m.key);
     await put('FR', { services: { kyc: false } });
