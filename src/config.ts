@@ -58,6 +58,20 @@ export interface Config {
   readonly webhooksAllowPrivate: boolean;
   /** The public base URL clients address (e.g. behind a TLS proxy); RFC 9421 `@target-uri` is checked against it. */
   readonly publicUrl: string | null;
+  /** The live airtime top-up provider (Reloadly's Airtime API); null: live top-ups are refused. Sandbox top-ups never leave the process. */
+  readonly reloadly: ReloadlyConfig | null;
+}
+
+/** Reloadly's Airtime API (OAuth client credentials, then bearer calls), by base URL and keys. */
+export interface ReloadlyConfig {
+  /** The Airtime API (https://topups.reloadly.com; Reloadly's own sandbox is https://topups-sandbox.reloadly.com). */
+  readonly url: string;
+  /** Tokens come from POST {authUrl}/oauth/token. */
+  readonly authUrl: string;
+  readonly clientId: string;
+  readonly clientSecret: string;
+  /** The token's audience: Reloadly wants the Airtime API's URL. */
+  readonly audience: string;
 }
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -105,6 +119,34 @@ function publicUrl(env: Env): string | null {
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new ConfigError('TESSERA_PUBLIC_URL', 'must use https:// or http://');
   return url.origin;
+}
+
+/** A provider's base URL: https, or plain http to a loopback address (a local fake in tests and development). */
+function providerUrl(env: Env, name: string, fallback: string): string {
+  const raw = optional(env, name) ?? fallback;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(name, 'is not a valid URL (expected https://host[:port][/path])');
+  }
+  const loopback = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) throw new ConfigError(name, 'must use https:// (http:// only to a loopback address)');
+  return url.href.replace(/\/+$/, '');
+}
+
+function reloadly(env: Env): ReloadlyConfig | null {
+  const clientId = optional(env, 'TESSERA_RELOADLY_CLIENT_ID');
+  const clientSecret = optional(env, 'TESSERA_RELOADLY_CLIENT_SECRET');
+  if (clientId === null && clientSecret === null) return null;
+  // The secret is never repeated in a message.
+  if (clientId === null) throw new ConfigError('TESSERA_RELOADLY_CLIENT_ID', 'must be set with TESSERA_RELOADLY_CLIENT_SECRET');
+  if (clientSecret === null) throw new ConfigError('TESSERA_RELOADLY_CLIENT_SECRET', 'must be set with TESSERA_RELOADLY_CLIENT_ID');
+  const url = providerUrl(env, 'TESSERA_RELOADLY_URL', 'https://topups.reloadly.com');
+  return Object.freeze({
+    url, authUrl: providerUrl(env, 'TESSERA_RELOADLY_AUTH_URL', 'https://auth.reloadly.com'), clientId, clientSecret,
+    audience: optional(env, 'TESSERA_RELOADLY_AUDIENCE') ?? url,
+  });
 }
 
 function databaseUrl(env: Env): string | null {
@@ -215,5 +257,6 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     production: nodeEnv === 'production',
     webhooksAllowPrivate: boolean(env, 'TESSERA_WEBHOOKS_ALLOW_PRIVATE'),
     publicUrl: publicUrl(env),
+    reloadly: reloadly(env),
   });
 }

@@ -4,6 +4,7 @@ import { openRuntime } from './runtime.ts';
 import { systemClock } from './lib/clock.ts';
 import { demoMerchantBanner, ensureDemoMerchant } from './cli/demo.ts';
 import { startJobs } from './jobs/index.ts';
+import { topupProviders } from './topups/index.ts';
 
 /** Why 10 s: in-flight requests are short; a stuck one must not keep a deploy waiting for ever. */
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -22,7 +23,7 @@ async function main(): Promise<void> {
     if (event.state === 'down') app.log.error({ err: event.error }, 'database unreachable: requests answer 503 until it is back');
     else app.log.info({ down_for_ms: event.downForMs }, 'database reachable again');
   });
-  const jobs = startJobs({ db: runtime.db, clock: systemClock, log: app.log, keys: runtime.keys, webhooksAllowPrivate: config.webhooksAllowPrivate });
+  const jobs = startJobs({ db: runtime.db, clock: systemClock, log: app.log, keys: runtime.keys, webhooksAllowPrivate: config.webhooksAllowPrivate, topups: topupProviders(config) });
 
   let stopping = false;
   const stop = async (signal: string) => {

@@ -10,6 +10,7 @@ import type { Mode } from '../merchants/index.ts';
 export const EVENT_TYPES = [
   'customer.created', 'customer.updated', 'kyc.updated', 'account.created',
   'card.created', 'card.updated', 'card.terminated',
+  'topup.succeeded', 'topup.failed',
   'authorization.approved', 'authorization.declined', 'transaction.created', 'transaction.updated',
   'reservation.expired', 'wallet.updated', 'webhook_endpoint.disabled',
   'live_access_request.created', 'live_access_request.approved', 'live_access_request.rejected',

@@ -61,6 +61,7 @@ export function errorSpec(code: ErrorCode): ErrorSpec {
     case 'activation_locked':
     case 'activation_code_invalid':
     case 'insufficient_funds':
+    case 'topup_unavailable':
     case 'clearing_exceeds_tolerance':
     case 'country_not_supported':
       return { status: 422, type: 'invalid_request_error' };

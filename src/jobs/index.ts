@@ -7,6 +7,7 @@ import { runExpiries } from '../authorizations/index.ts';
 import type { KeyProvider } from '../crypto/keys.ts';
 import { startDispatcher } from '../webhooks/index.ts';
 import { purgeExpiredNonces } from '../signatures/index.ts';
+import { processDueTopups, sandboxProvider, TOPUP_JOB_INTERVAL_MS, type TopupProviders } from '../topups/index.ts';
 import { Leadership } from './leader.ts';
 
 export { Leadership, JOBS_LEADER_LOCK_ID, LEADER_POLL_MS, LEADER_HEARTBEAT_MS } from './leader.ts';
@@ -18,6 +19,8 @@ export interface JobDeps {
   /** Webhook delivery runs when the key provider is given (it opens endpoint secrets and signs). */
   keys?: KeyProvider;
   webhooksAllowPrivate?: boolean;
+  /** Who delivers top-ups (topupProviders(config)); without it, sandbox top-ups only, and live ones wait. */
+  topups?: TopupProviders;
 }
 
 /** Why 10 minutes: expired nonces only cost disk; the replay check ignores them anyway. */
@@ -70,6 +73,10 @@ function runJobs(deps: JobDeps): () => void {
       if (n > 0) deps.log.info({ purged: n, job: 'idempotency-purge' }, 'purged expired idempotency keys');
     }),
     every(NONCE_PURGE_INTERVAL_MS, 'signature-nonce-purge', deps, () => purgeExpiredNonces(deps.db, deps.clock.now())),
+    every(TOPUP_JOB_INTERVAL_MS, 'topups', deps, async () => {
+      const n = await processDueTopups({ db: deps.db, clock: deps.clock, providers: deps.topups ?? { sandbox: sandboxProvider, live: null } });
+      if (n.succeeded + n.failed > 0) deps.log.info({ topups: n, job: 'topups' }, 'top-ups resolved');
+    }),
   ];
   if (deps.keys) {
     const dispatcher = startDispatcher({ db: deps.db, clock: deps.clock, keys: deps.keys, allowPrivate: deps.webhooksAllowPrivate ?? false, log: deps.log });

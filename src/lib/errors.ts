@@ -38,6 +38,7 @@ export const ERROR_CODES = [
   'activation_locked',
   'activation_code_invalid',
   'insufficient_funds',
+  'topup_unavailable',
   'clearing_exceeds_tolerance',
   'mode_mismatch',
   'sandbox_only',

@@ -17,6 +17,7 @@ export const ID_PREFIXES = {
   authorization: 'auth',
   notification: 'ntf',
   reservation: 'res',
+  topup: 'top',
   webhookEndpoint: 'we',
   webhookDelivery: 'wdel',
   webhookAttempt: 'watt',

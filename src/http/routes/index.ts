@@ -21,6 +21,8 @@ import { webhookEndpointRoutes } from './webhooks/index.ts';
 import { eventRoutes } from './events/index.ts';
 import { signingKeyRoutes } from './signing-keys/index.ts';
 import { kazepayRoutes } from '../../compat/kazepay/index.ts';
+import { topupRoutes } from './topups/index.ts';
+import { topupProductRoutes } from './admin/topup-products.ts';
 import { liveAccessRoutes } from './live-access/index.ts';
 import { liveAccessAdminRoutes } from './live-access/admin.ts';
 import { countryRoutes } from './countries/index.ts';
@@ -50,4 +52,6 @@ export function registerRoutes(app: FastifyInstance, metrics: Registry): void {
   eventRoutes(app);
   signingKeyRoutes(app);
   kazepayRoutes(app);
+  topupRoutes(app);
+  topupProductRoutes(app);
 }
