@@ -47,6 +47,8 @@ export interface ReloadlyOptions {
   fetch?: typeof fetch;
   /** Milliseconds since the epoch, for token expiry. */
   now?: () => number;
+  /** Per request; REQUEST_TIMEOUT_MS otherwise. */
+  timeoutMs?: number;
 }
 
 export class ReloadlyProvider implements TopupProvider {
@@ -55,6 +57,7 @@ export class ReloadlyProvider implements TopupProvider {
   readonly #config: ReloadlyConfig;
   readonly #fetch: typeof fetch;
   readonly #now: () => number;
+  readonly #timeoutMs: number;
   #token: { value: string; until: number } | null = null;
   readonly #operators = new Map<string, { until: number; list: { id: string; name: string }[] }>();
 
@@ -62,6 +65,7 @@ export class ReloadlyProvider implements TopupProvider {
     this.#config = config;
     this.#fetch = options.fetch ?? fetch;
     this.#now = options.now ?? Date.now;
+    this.#timeoutMs = options.timeoutMs ?? REQUEST_TIMEOUT_MS;
   }
 
   async send(topup: ProviderTopup): Promise<Exclude<ProviderAnswer, { outcome: 'not_found' }>> {
@@ -153,7 +157,7 @@ export class ReloadlyProvider implements TopupProvider {
         method,
         headers: { accept: token === null ? 'application/json' : ACCEPT, ...(body ? { 'content-type': 'application/json' } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}) },
         body: body ? JSON.stringify(body) : undefined,
-        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+        signal: AbortSignal.timeout(this.#timeoutMs),
         redirect: 'error',
       });
       const text = await res.text();
