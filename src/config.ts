@@ -24,6 +24,17 @@ export interface Config {
   readonly pvk: string | null;
   readonly pvki: string | null;
   readonly decimalizationTable: string | null;
+  /** TESSERA_ISO8583_ZPK: the ISO 8583 link's zone PIN key as given (32 hex characters), or null: loadKeys parses it. */
+  readonly zpk: string | null;
+  /** The ISO 8583 link (docs/iso8583.md): its TCP port, or null when it is off (TESSERA_ISO8583_PORT unset; 0 picks a free port). */
+  readonly iso8583Port: number | null;
+  readonly iso8583Host: string;
+  /** The mode whose cards the link serves: one listener, one mode. */
+  readonly iso8583Mode: 'live' | 'sandbox';
+  /** Each request is answered within this time; past it, 91 (issuer unavailable). */
+  readonly iso8583TimeoutMs: number;
+  /** A connection that sends nothing for this long is closed. */
+  readonly iso8583IdleTimeoutMs: number;
   readonly logLevel: LogLevel;
   /**
    * Requests per key (every mode), per operator and per address per window, when the operator sets
@@ -201,6 +212,12 @@ function bin(env: Env, name: string, fallback: string, brand: RegExp): string {
   return value;
 }
 
+function iso8583Mode(env: Env): 'live' | 'sandbox' {
+  const raw = optional(env, 'TESSERA_ISO8583_MODE') ?? 'live';
+  if (raw !== 'live' && raw !== 'sandbox') throw new ConfigError('TESSERA_ISO8583_MODE', `must be live or sandbox, got "${raw}"`);
+  return raw;
+}
+
 function authorizationLanes(env: Env): number | null {
   const raw = optional(env, 'TESSERA_AUTHORIZATION_LANES');
   if (raw === null) return null;
@@ -240,6 +257,14 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     pvk: optional(env, 'TESSERA_PVK'),
     pvki: optional(env, 'TESSERA_PVKI'),
     decimalizationTable: optional(env, 'TESSERA_DECIMALIZATION_TABLE'),
+    zpk: optional(env, 'TESSERA_ISO8583_ZPK'),
+    iso8583Port: optional(env, 'TESSERA_ISO8583_PORT') === null ? null : integer(env, 'TESSERA_ISO8583_PORT', 0, 0, 65535),
+    iso8583Host: optional(env, 'TESSERA_ISO8583_HOST') ?? '127.0.0.1',
+    iso8583Mode: iso8583Mode(env),
+    // Why 5 s: below the 7–10 s after which card networks stand in for an issuer that has not answered.
+    iso8583TimeoutMs: integer(env, 'TESSERA_ISO8583_TIMEOUT_MS', 5000, 100, 30_000),
+    // Why 180 s: links echo (0800, DE 70 301) about once a minute when idle; three missed echoes mean a dead peer.
+    iso8583IdleTimeoutMs: integer(env, 'TESSERA_ISO8583_IDLE_TIMEOUT_MS', 180_000, 1000, 3_600_000),
     logLevel,
     ...windowLimit(env),
     // Why these: Stripe's documented limits for a card API, 100 requests a second live and 25 in its sandbox.

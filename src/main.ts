@@ -4,6 +4,7 @@ import { openRuntime } from './runtime.ts';
 import { systemClock } from './lib/clock.ts';
 import { demoMerchantBanner, ensureDemoMerchant } from './cli/demo.ts';
 import { startJobs } from './jobs/index.ts';
+import { startNetworkLink, type NetworkListener } from './network/index.ts';
 import { topupProviders } from './topups/index.ts';
 
 /** Why 10 s: in-flight requests are short; a stuck one must not keep a deploy waiting for ever. */
@@ -25,6 +26,7 @@ async function main(): Promise<void> {
   });
   const jobs = startJobs({ db: runtime.db, clock: systemClock, log: app.log, keys: runtime.keys, webhooksAllowPrivate: config.webhooksAllowPrivate, topups: topupProviders(config) });
 
+  let link: NetworkListener | null = null;
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
@@ -37,6 +39,8 @@ async function main(): Promise<void> {
     force.unref();
     try {
       await jobs.stop();
+      // The link answers what it is deciding, then closes its connections, while the database is still open.
+      await link?.close();
       await app.close();
       // Requests already answered may have left authorizations committing in the batcher.
       await app.authorizations.idle();
@@ -54,6 +58,12 @@ async function main(): Promise<void> {
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const base = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+  if (config.iso8583Port !== null) {
+    link = await startNetworkLink({
+      db: runtime.db, keys: runtime.keys, clock: systemClock, authorizations: app.authorizations, log: app.log, metrics: app.metrics,
+      host: config.iso8583Host, port: config.iso8583Port, mode: config.iso8583Mode, timeoutMs: config.iso8583TimeoutMs, idleTimeoutMs: config.iso8583IdleTimeoutMs,
+    });
+  }
   // The banner is for the person at the terminal, not for the log pipeline: plain lines on stdout.
   const lines = [
     '',
@@ -61,6 +71,7 @@ async function main(): Promise<void> {
     `  API:       ${base}/v1`,
     `  Docs:      ${base}/docs`,
   ];
+  if (link) lines.push(`  ISO 8583:  tcp://${link.host.includes(':') ? `[${link.host}]` : link.host}:${link.port} (${config.iso8583Mode} cards; docs/iso8583.md)`);
   // The key itself only at a terminal; otherwise it goes to an owner-only file and the banner names it.
   if (demo) lines.push('', ...demoMerchantBanner(demo, base, { isTTY: process.stdout.isTTY === true, dataDir: config.dataDir }));
   if (config.adminToken === null) lines.push('', 'The admin API is off; set TESSERA_ADMIN_TOKEN to enable it.');

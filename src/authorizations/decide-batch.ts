@@ -7,7 +7,10 @@ import type { CardStatus } from '../cards/index.ts';
 import { windowStarts } from './controls.ts';
 import { decide } from './decide.ts';
 import type { Authorization } from './store.ts';
-import { EMPTY_TOTALS, type AuthorizationRequest, type RealtimeVerdict, type Snapshot, type SpendingControls, type WindowTotals } from './types.ts';
+import type { NetworkIds } from '../transactions/index.ts';
+import {
+  EMPTY_TOTALS, type AuthorizationRequest, type RealtimeVerdict, type Snapshot, type SpendingControls, type VerificationFailure, type WindowTotals,
+} from './types.ts';
 
 /** Why 7 days: holds that never clear are released after the usual network window (SPEC §3). */
 export const HOLD_TTL_MS = 7 * 24 * 3600 * 1000;
@@ -20,6 +23,10 @@ export interface PreparedAuthorization {
   request: AuthorizationRequest;
   realtime: RealtimeVerdict | null;
   now: Date;
+  /** The ISO 8583 message's ids, stored on the authorization and its transaction. */
+  network?: NetworkIds | null;
+  /** A check the caller made before the batch that failed (the ISO 8583 link's expiry and PIN checks). */
+  verification?: VerificationFailure | null;
 }
 
 /** A card as the batch sees it, read under its row lock, with what each of its two accounts can spend. */
@@ -159,7 +166,7 @@ export function decideBatch(items: readonly PreparedAuthorization[], s: BatchSna
       },
       realtime: item.realtime, funds: card ? funds.get(sourceAccount) ?? 0n : 0n,
     };
-    const d = decide(snapshot, { merchant: req.merchant, partialAllowed: req.partialAllowed });
+    const d = decide(snapshot, { merchant: req.merchant, partialAllowed: req.partialAllowed, verification: item.verification ?? null });
     const id = newAuthorizationId();
     if (d.approved && card) {
       funds.set(sourceAccount, snapshot.funds - d.amount - d.fee);
@@ -177,7 +184,7 @@ export function decideBatch(items: readonly PreparedAuthorization[], s: BatchSna
       approvedAmount: d.amount, heldAmount: d.amount, feeHeld: d.fee, clearedAmount: 0n, feeCharged: 0n, refundedAmount: 0n,
       merchantAmount: req.amount, merchantCurrency: req.currency, fxRate: converted.rate, merchant: req.merchant, source,
       decisionSource: d.decisionSource, declineReason: d.reason, responseCode: d.responseCode, holdSeq: d.approved ? 1 : 0,
-      expiresAt: d.approved ? new Date(item.now.getTime() + HOLD_TTL_MS) : null, createdAt: item.now, updatedAt: item.now,
+      expiresAt: d.approved ? new Date(item.now.getTime() + HOLD_TTL_MS) : null, network: item.network ?? null, createdAt: item.now, updatedAt: item.now,
     });
   }
   return { authorizations, chains };

@@ -1,5 +1,7 @@
 import { authorizationFee, fxFee, largestAffordable } from '../fees/index.ts';
-import { APPROVED_CODE, DECLINE_CODES, type Decision, type DeclineReason, type Snapshot, type SpendingControls, type WindowTotals } from './types.ts';
+import {
+  APPROVED_CODE, DECLINE_CODES, type Decision, type DeclineReason, type Snapshot, type SpendingControls, type VerificationFailure, type WindowTotals,
+} from './types.ts';
 
 const WINDOWS = ['daily', 'weekly', 'monthly', 'yearly', 'all_time'] as const;
 
@@ -28,18 +30,21 @@ export function feeFor(amount: bigint, s: Snapshot): bigint {
 
 /**
  * The authorization decision, a pure function of its snapshot, in SPEC §3's
- * order; the first failure decides: card exists → status → expiry →
- * currency → spending controls (card, then customer) → the merchant's
- * real-time decision → funds (amount + fee; partial approval if allowed).
- * The ledger hold that follows is the final guard.
+ * order; the first failure decides: card exists → status → expiry → the
+ * caller's own verification (ISO 8583: DE 14, PIN) → currency → spending
+ * controls (card, then customer) → the merchant's real-time decision → funds
+ * (amount + fee; partial approval if allowed). The ledger hold that follows
+ * is the final guard.
  */
-export function decide(s: Snapshot, req: { merchant: { mcc: string; country: string }; partialAllowed: boolean }): Decision {
+export function decide(s: Snapshot, req: { merchant: { mcc: string; country: string }; partialAllowed: boolean; verification?: VerificationFailure | null }): Decision {
   const card = s.card;
   if (!card) return decline('card_not_found');
   if (card.status === 'EXPIRED') return decline('card_expired');
   if (card.status !== 'ACTIVE') return decline('card_inactive');
   const month = s.now.getUTCFullYear() * 12 + s.now.getUTCMonth();
   if (card.expYear * 12 + (card.expMonth - 1) < month) return decline('card_expired');
+  // A check the caller made before the batch (the ISO 8583 link: the expiry it was sent, the PIN block).
+  if (req.verification) return decline(req.verification);
   if (s.cardAmount === null) return decline('currency_not_supported');
   let amount = s.cardAmount;
   const control = checkControls(s.controls.card, s.spend.card, amount, req.merchant.mcc, req.merchant.country)

@@ -193,7 +193,7 @@ export async function authorizeBatch(tx: Tx, items: readonly BatchItem[], mode: 
   const txns = insertTransactionsSql(s, authorizations.map((a) => ({
     merchantId: a.merchantId, mode: a.mode, cardId: a.cardId, type: 'authorization' as const, status: a.status === 'pending' ? 'pending' as const : 'declined' as const,
     amount: a.approvedAmount || a.requestedAmount, currency: a.currency, merchantAmount: a.merchantAmount, merchantCurrency: a.merchantCurrency,
-    fee: a.feeHeld, merchant: a.merchant, responseCode: a.responseCode, declineReason: a.declineReason, authorizationId: a.id,
+    fee: a.feeHeld, merchant: a.merchant, responseCode: a.responseCode, declineReason: a.declineReason, authorizationId: a.id, network: a.network,
   })), authorizations.map((a) => a.createdAt));
   writes.push(txns.sql);
   const events: EventInput[] = [

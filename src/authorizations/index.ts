@@ -1,4 +1,4 @@
-import type { Db, Tx } from '../db/index.ts';
+import type { Db, Queryable, Tx } from '../db/index.ts';
 import type { KeyProvider } from '../crypto/index.ts';
 import { toJsonNumber } from '../lib/money.ts';
 import { expireReservations } from '../funding/index.ts';
@@ -9,12 +9,13 @@ import { AUTHORIZATION_LANES_POSTGRES, AuthorizationLanes, type BatchObserver } 
 import { runBatch, type PreparedAuthorization } from './engine.ts';
 import { askMerchant, getDecisionEndpoint, type AskOptions, type DecisionEndpoint } from './realtime.ts';
 import { expireAuthorizations } from './lifecycle.ts';
-import type { AuthorizationRequest, RealtimeVerdict } from './types.ts';
+import type { NetworkIds } from '../transactions/index.ts';
+import type { AuthorizationRequest, RealtimeVerdict, VerificationFailure } from './types.ts';
 
 export * from './types.ts';
 export { decide, checkControls } from './decide.ts';
 export { setControls, getControls, windowStarts } from './controls.ts';
-export { increment, clear, reverse, forcePost, refund, expireAuthorizations, getAuthorization } from './lifecycle.ts';
+export { increment, clear, reverse, reverseTo, forcePost, refund, expireAuthorizations, getAuthorization, findNetworkOriginal } from './lifecycle.ts';
 export { presentAuthorization, type Authorization, type PresentedAuthorization } from './store.ts';
 export {
   setDecisionEndpoint, getDecisionEndpoint, deleteDecisionEndpoint, standardSignature,
@@ -45,8 +46,12 @@ export interface SubmitInput {
   request: AuthorizationRequest;
   /** The merchant's time (its sandbox clock included): spend windows, hold expiry and the ledger use it. */
   now: Date;
-  /** The request's Idempotency-Key, scoped like the HTTP layer scopes it. */
+  /** The request's Idempotency-Key, scoped like the HTTP layer scopes it (the ISO 8583 link: DE 32 + 11 + 7 + 41). */
   idempotency?: IdempotencyClaim | null;
+  /** The ISO 8583 message's ids (STAN, RRN, acquirer, terminal…), kept on the authorization and its transaction. */
+  network?: NetworkIds | null;
+  /** A check the caller made before submitting that failed (the ISO 8583 link: DE 14, the PIN block): a decline, recorded as any other. */
+  verification?: VerificationFailure | null;
 }
 
 export interface SubmitResult {
@@ -117,7 +122,8 @@ export class AuthorizationService {
     try {
       const endpoint = await this.#endpoint(input.owner);
       let realtime: RealtimeVerdict | null = null;
-      if (endpoint) {
+      // A request the caller already declined (verification) is not put to the merchant.
+      if (endpoint && !input.verification) {
         // Only a merchant that decides in real time needs this read before the batch: a replay must not ask it again.
         if (claim) {
           const stored = (await findStoredAnswers(this.db, [claim], input.now)).get(claimKey(claim))!;
@@ -125,7 +131,10 @@ export class AuthorizationService {
         }
         realtime = await this.#ask(endpoint, input);
       }
-      const outcome = await this.lanes.submit({ owner: input.owner, request: input.request, realtime, now: input.now, idempotency: claim });
+      const outcome = await this.lanes.submit({
+        owner: input.owner, request: input.request, realtime, now: input.now, idempotency: claim,
+        network: input.network ?? null, verification: input.verification ?? null,
+      });
       if (outcome.kind === 'authorized') {
         const a = outcome.authorization;
         this.#observer?.decided?.(a.status === 'declined' ? 'declined' : 'approved', a.decline_reason);
@@ -170,6 +179,12 @@ export async function advanceClock(tx: Tx, merchantId: string, seconds: number, 
   const reservations = await expireReservations(tx, now, merchantId);
   const authorizations = await expireAuthorizations(tx, now, merchantId);
   return { now, expired: { reservations: reservations.length, authorizations } };
+}
+
+/** A merchant's sandbox clock: its sandbox time is the real time plus this many milliseconds (live time is real time). */
+export async function sandboxClockOffsetMs(q: Queryable, merchantId: string): Promise<number> {
+  const { rows } = await q.query<{ offset: bigint }>('SELECT sandbox_clock_offset_ms AS offset FROM merchants WHERE id = $1', [merchantId]);
+  return Number(rows[0]?.offset ?? 0n);
 }
 
 /** The job: expire due reservations and holds of every merchant at the real time. */

@@ -10,11 +10,13 @@ import { getCard, type Card } from '../cards/index.ts';
 import type { Owner } from '../customers/index.ts';
 import { moneySettingsOf, type FeeSchedule } from '../fees/index.ts';
 import { chainFailure, linked, moveMoney } from '../funding/index.ts';
-import { recordTransaction, updateTransaction, type MerchantInfo, type Transaction } from '../transactions/index.ts';
+import { recordTransaction, updateTransaction, type MerchantInfo, type NetworkIds, type Transaction } from '../transactions/index.ts';
 import { getControls, spendTotals } from './controls.ts';
 import { checkControls, feeFor } from './decide.ts';
 import { holdIds, holdTransfers } from './engine.ts';
-import { presentAuthorization, selectAuthorization, selectDueAuthorizations, toAuthorization, updateAuthorization, type Authorization } from './store.ts';
+import {
+  presentAuthorization, selectAuthorization, selectDueAuthorizations, selectNetworkOriginal, toAuthorization, updateAuthorization, type Authorization,
+} from './store.ts';
 import { DECLINE_CODES, type Snapshot } from './types.ts';
 
 interface Held {
@@ -75,8 +77,8 @@ async function emit(tx: Tx, auth: Authorization, at: Date): Promise<void> {
   await appendEvent(tx, { merchantId: auth.merchantId, mode: auth.mode, type: 'transaction.updated', at, object: { object: 'authorization_update', authorization: presentAuthorization(auth) } });
 }
 
-const txnBase = (h: Held, merchant: MerchantInfo | null = h.auth.merchant) => ({
-  merchantId: h.auth.merchantId, mode: h.auth.mode, cardId: h.card.id, currency: h.card.currency, merchant, authorizationId: h.auth.id,
+const txnBase = (h: Held, merchant: MerchantInfo | null = h.auth.merchant, network: NetworkIds | null = null) => ({
+  merchantId: h.auth.merchantId, mode: h.auth.mode, cardId: h.card.id, currency: h.card.currency, merchant, authorizationId: h.auth.id, network,
 });
 
 /**
@@ -121,7 +123,7 @@ export async function increment(tx: Tx, owner: Owner, authId: string, amount: bi
  * wallet does (the programme absorbs the overdraft). The fee is recomputed on
  * the cleared amount.
  */
-export async function clear(tx: Tx, owner: Owner, authId: string, amount: bigint, at: Date) {
+export async function clear(tx: Tx, owner: Owner, authId: string, amount: bigint, at: Date, network: NetworkIds | null = null) {
   const h = await lockHeld(tx, owner, authId);
   requirePending(h.auth);
   const cleared = toCardAmount(h.auth, amount, await scales(tx, h.auth));
@@ -151,16 +153,33 @@ export async function clear(tx: Tx, owner: Owner, authId: string, amount: bigint
   }
   const auth = await updateAuthorization(tx, h.auth.id, { status: 'closed', cleared_amount: cleared, fee_charged: fee, held_amount: 0n, fee_held: 0n }, at);
   await updateTransaction(tx, await authorizationTransaction(tx, auth.id), { status: 'completed' }, at);
-  const t = await recordTransaction(tx, { ...txnBase(h), type: 'clearing', status: 'completed', amount: cleared, fee, responseCode: '00' }, at);
+  const t = await recordTransaction(tx, { ...txnBase(h, h.auth.merchant, network), type: 'clearing', status: 'completed', amount: cleared, fee, responseCode: '00' }, at);
   await emit(tx, auth, at);
   return { authorization: presentAuthorization(auth), transaction: t };
 }
 
 /** Reversal: all of the hold (no amount, or the whole amount) or part of it (the hold shrinks; its fee is recomputed). */
-export async function reverse(tx: Tx, owner: Owner, authId: string, amount: bigint | null, at: Date) {
+export async function reverse(tx: Tx, owner: Owner, authId: string, amount: bigint | null, at: Date, network: NetworkIds | null = null) {
   const h = await lockHeld(tx, owner, authId);
   requirePending(h.auth);
   const r = amount === null ? h.auth.heldAmount : toCardAmount(h.auth, amount, await scales(tx, h.auth));
+  return reverseHeld(tx, h, r, at, network);
+}
+
+/**
+ * A partial reversal to what was actually spent (ISO 8583 DE 95, merchant
+ * currency): the hold shrinks to `actual`, or is released when it is 0. Null
+ * when the hold is already that or less, so a repeated reversal changes nothing.
+ */
+export async function reverseTo(tx: Tx, owner: Owner, authId: string, actual: bigint, at: Date, network: NetworkIds | null = null) {
+  const h = await lockHeld(tx, owner, authId);
+  requirePending(h.auth);
+  const r = h.auth.heldAmount - (actual === 0n ? 0n : toCardAmount(h.auth, actual, await scales(tx, h.auth)));
+  return r > 0n ? reverseHeld(tx, h, r, at, network) : null;
+}
+
+/** Release `r` (card currency) of a pending hold: all of it voids the hold, less re-holds the rest with its fee recomputed. */
+async function reverseHeld(tx: Tx, h: Held, r: bigint, at: Date, network: NetworkIds | null) {
   let auth: Authorization;
   if (r >= h.auth.heldAmount) {
     await moveMoney(tx, voidHolds(h), at, 'the reversal');
@@ -170,11 +189,12 @@ export async function reverse(tx: Tx, owner: Owner, authId: string, amount: bigi
     const remaining = h.auth.heldAmount - r;
     const fee = h.fee(remaining);
     const seq = h.auth.holdSeq + 1;
+    const owner = { merchantId: h.auth.merchantId, mode: h.auth.mode };
     await moveMoney(tx, [...voidHolds(h), ...holdTransfers({ id: h.auth.id, cardId: h.card.id, ledger: h.ledger, sourceAccount: h.source, owner, currency: h.card.currency }, seq, remaining, fee)], at, 'the partial reversal');
     auth = await updateAuthorization(tx, h.auth.id, { held_amount: remaining, fee_held: fee, hold_seq: seq }, at);
     await updateTransaction(tx, await authorizationTransaction(tx, auth.id), { amount: remaining, fee }, at);
   }
-  const t = await recordTransaction(tx, { ...txnBase(h), type: 'reversal', status: 'completed', amount: r >= h.auth.heldAmount ? h.auth.heldAmount : r, responseCode: '00' }, at);
+  const t = await recordTransaction(tx, { ...txnBase(h, h.auth.merchant, network), type: 'reversal', status: 'completed', amount: r >= h.auth.heldAmount ? h.auth.heldAmount : r, responseCode: '00' }, at);
   await emit(tx, auth, at);
   return { authorization: presentAuthorization(auth), transaction: t };
 }
@@ -186,7 +206,7 @@ async function cardFor(tx: Tx, owner: Owner, cardId: string) {
 }
 
 /** Clearing with no authorization (force post): it cannot be declined; what the card lacks, the merchant's wallet covers. */
-export async function forcePost(tx: Tx, owner: Owner, cardId: string, amount: bigint, merchant: MerchantInfo, at: Date): Promise<Transaction> {
+export async function forcePost(tx: Tx, owner: Owner, cardId: string, amount: bigint, merchant: MerchantInfo, at: Date, network: NetworkIds | null = null): Promise<Transaction> {
   const { card, ledger, settings } = await cardFor(tx, owner, cardId);
   const fee = feeFor(amount, { fees: settings.feeSchedule, fxApplied: false } as Snapshot);
   const id = newId('transaction');
@@ -199,13 +219,15 @@ export async function forcePost(tx: Tx, owner: Owner, cardId: string, amount: bi
     assert(failure === 'exceeds_credits', `force post refused: ${failure}`);
     await moveMoney(tx, chain(merchantAccountId(owner, card.currency, 'wallet')), at, 'the force post: neither the card nor the wallet can cover it');
   }
-  return recordTransaction(tx, { id, merchantId: owner.merchantId, mode: owner.mode, cardId: card.id, type: 'force_post', status: 'completed', amount, fee, currency: card.currency, merchant, responseCode: '00' }, at);
+  return recordTransaction(tx, { id, merchantId: owner.merchantId, mode: owner.mode, cardId: card.id, type: 'force_post', status: 'completed', amount, fee, currency: card.currency, merchant, responseCode: '00', network }, at);
 }
 
 /** A merchant's refund: settlement → the card (or the wallet if the card is closed). With an authorization, at most what it cleared minus earlier refunds. */
-export async function refund(tx: Tx, owner: Owner, cardId: string, amount: bigint, authId: string | null, at: Date): Promise<Transaction> {
+export async function refund(
+  tx: Tx, owner: Owner, cardId: string, amount: bigint, authId: string | null, at: Date, network: NetworkIds | null = null, merchantInfo: MerchantInfo | null = null,
+): Promise<Transaction> {
   const { card, ledger } = await cardFor(tx, owner, cardId);
-  let merchant: MerchantInfo | null = null;
+  let merchant = merchantInfo;
   if (authId !== null) {
     const auth = isId('authorization', authId) ? await selectAuthorization(tx, owner, authId, true) : null;
     if (!auth || auth.cardId !== card.id) throw notFound('authorization', 'authorization_id');
@@ -219,7 +241,12 @@ export async function refund(tx: Tx, owner: Owner, cardId: string, amount: bigin
   const id = newId('transaction');
   const to = ['CLOSED', 'ARCHIVED'].includes(card.status) ? merchantAccountId(owner, card.currency, 'wallet') : card.availableAccountId;
   await moveMoney(tx, [{ id: `${id}:main`, debitAccountId: cardSettlementAccountId(owner, card.currency, 'network_settlement', card.id), creditAccountId: to, amount, ledger, code: 'refund', userData: id }], at, 'the refund');
-  return recordTransaction(tx, { id, merchantId: owner.merchantId, mode: owner.mode, cardId: card.id, type: 'refund', status: 'completed', amount, currency: card.currency, merchant, authorizationId: authId, responseCode: '00' }, at);
+  return recordTransaction(tx, { id, merchantId: owner.merchantId, mode: owner.mode, cardId: card.id, type: 'refund', status: 'completed', amount, currency: card.currency, merchant, authorizationId: authId, responseCode: '00', network }, at);
+}
+
+/** The authorization an ISO 8583 message created on this card, by the ids its DE 90 names; null when there is none. */
+export async function findNetworkOriginal(tx: Tx, owner: Owner, cardId: string, original: { stan: string; transmitted: string; acquirerId11: string }) {
+  return selectNetworkOriginal(tx, owner, cardId, original);
 }
 
 /** Why 500: one expiry pass is one transaction; the job comes back for the rest. */

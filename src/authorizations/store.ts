@@ -1,6 +1,6 @@
 import { Statement, type Queryable, type Tx } from '../db/index.ts';
 import { toJsonNumber } from '../lib/money.ts';
-import type { MerchantInfo } from '../transactions/index.ts';
+import { NETWORK_COLUMNS, networkFromRow, networkValues, type MerchantInfo, type NetworkIds } from '../transactions/index.ts';
 import type { DeclineReason } from './types.ts';
 
 export type AuthorizationStatus = 'pending' | 'closed' | 'declined' | 'reversed' | 'expired';
@@ -30,6 +30,8 @@ export interface Authorization {
   responseCode: string;
   holdSeq: number;
   expiresAt: Date | null;
+  /** The ISO 8583 message that asked for it, when one did. */
+  network: NetworkIds | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -40,7 +42,7 @@ type Row = {
   fee_charged: bigint; refunded_amount: bigint; merchant_amount: bigint; merchant_currency: string; fx_rate: string | null; merchant: MerchantInfo;
   source: 'available' | 'reserve'; decision_source: 'tessera' | 'merchant' | 'fallback'; decline_reason: DeclineReason | null;
   response_code: string; hold_seq: number; expires_at: Date | null; created_at: Date; updated_at: Date;
-};
+} & Partial<Record<(typeof NETWORK_COLUMNS)[number], string | null>>;
 
 export const toAuthorization = (r: Row): Authorization => ({
   id: r.id, merchantId: r.merchant_id, mode: r.mode, cardId: r.card_id, customerId: r.customer_id, status: r.status, currency: r.currency,
@@ -48,7 +50,7 @@ export const toAuthorization = (r: Row): Authorization => ({
   clearedAmount: r.cleared_amount, feeCharged: r.fee_charged, refundedAmount: r.refunded_amount, merchantAmount: r.merchant_amount,
   merchantCurrency: r.merchant_currency, fxRate: r.fx_rate === null ? null : r.fx_rate.replace(/(\.\d*?)0+$/, '$1').replace(/\.$/, ''),
   merchant: r.merchant, source: r.source, decisionSource: r.decision_source, declineReason: r.decline_reason, responseCode: r.response_code,
-  holdSeq: r.hold_seq, expiresAt: r.expires_at, createdAt: r.created_at, updatedAt: r.updated_at,
+  holdSeq: r.hold_seq, expiresAt: r.expires_at, network: networkFromRow(r), createdAt: r.created_at, updatedAt: r.updated_at,
 });
 
 const API_STATUS: Record<AuthorizationStatus, string> = { pending: 'approved', closed: 'closed', declined: 'declined', reversed: 'reversed', expired: 'expired' };
@@ -71,7 +73,7 @@ export type PresentedAuthorization = ReturnType<typeof presentAuthorization>;
 
 const COLS = ['id', 'merchant_id', 'mode', 'card_id', 'customer_id', 'status', 'currency', 'requested_amount', 'approved_amount', 'held_amount',
   'fee_held', 'merchant_amount', 'merchant_currency', 'fx_rate', 'merchant', 'source', 'decision_source', 'decline_reason', 'response_code',
-  'hold_seq', 'expires_at', 'created_at', 'updated_at'] as const;
+  'hold_seq', 'expires_at', 'created_at', 'updated_at', ...NETWORK_COLUMNS] as const;
 
 /** Insert many authorizations with one statement. */
 export async function insertAuthorizations(tx: Tx, items: readonly Authorization[]): Promise<void> {
@@ -95,7 +97,23 @@ export function insertAuthorizationsSql(s: Statement, items: readonly Authorizat
     col((a) => a.merchantCurrency, 'text[]'), col((a) => a.fxRate, 'numeric[]'), col((a) => JSON.stringify(a.merchant), 'jsonb[]'),
     col((a) => a.source, 'text[]'), col((a) => a.decisionSource, 'text[]'), col((a) => a.declineReason, 'text[]'), col((a) => a.responseCode, 'text[]'),
     col((a) => a.holdSeq, 'int4[]'), col((a) => a.expiresAt, 'timestamptz[]'), col((a) => a.createdAt, 'timestamptz[]'), col((a) => a.updatedAt, 'timestamptz[]'),
+    ...NETWORK_COLUMNS.map((_, i) => col((a) => networkValues(a.network)[i], 'text[]')),
   ].join(', ')})`;
+}
+
+/**
+ * A card's authorization that an ISO 8583 message created, found by the ids
+ * DE 90 names: STAN, DE 7 and the acquirer id (zero-filled to 11 digits there).
+ */
+export async function selectNetworkOriginal(
+  q: Queryable, owner: { merchantId: string; mode: string }, cardId: string, original: { stan: string; transmitted: string; acquirerId11: string },
+) {
+  const { rows } = await q.query<Row>(
+    `SELECT * FROM authorizations WHERE card_id = $1 AND network_stan = $2 AND network_transmitted = $3
+       AND lpad(network_acquirer_id, 11, '0') = $4 AND merchant_id = $5 AND mode = $6
+     ORDER BY id LIMIT 1`,
+    [cardId, original.stan, original.transmitted, original.acquirerId11, owner.merchantId, owner.mode]);
+  return rows[0] ? toAuthorization(rows[0]) : null;
 }
 
 export async function selectAuthorization(q: Queryable, owner: { merchantId: string; mode: string }, id: string, forUpdate = false) {

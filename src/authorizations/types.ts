@@ -14,8 +14,14 @@ export const DECLINE_CODES = {
   merchant_declined: '05',
   decision_timeout: '05',
   insufficient_funds: '51',
+  // What the ISO 8583 link verifies before the batch (docs/iso8583.md): DE 14 against the card, and the PIN block.
+  expiry_mismatch: '54',
+  incorrect_pin: '55',
+  pin_tries_exceeded: '75',
 } as const;
 export type DeclineReason = keyof typeof DECLINE_CODES;
+/** A check the caller made before the batch that failed; it declines after the card's status and expiry (SPEC §3 order). */
+export type VerificationFailure = Extract<DeclineReason, 'expiry_mismatch' | 'incorrect_pin' | 'pin_tries_exceeded'>;
 export const APPROVED_CODE = '00';
 
 export interface AuthorizationRequest {

@@ -1,5 +1,5 @@
 import type { Queryable, Tx } from '../db/index.ts';
-import { DEFAULT_BINS, SERVICE_CODE, checkPin, expiryYYMM, maskPan, newCardToken, type KeyProvider } from '../crypto/index.ts';
+import { DEFAULT_BINS, SERVICE_CODE, checkPin, expiryYYMM, maskPan, newCardToken, type KeyProvider, type PinOffset } from '../crypto/index.ts';
 import { DomainError, notFound } from '../lib/errors.ts';
 import { isId, newId } from '../lib/ids.ts';
 import type { ActionContext } from '../lib/context.ts';
@@ -33,6 +33,15 @@ export interface CardContext extends ActionContext {
   keys: KeyProvider;
   /** The configured BIN per brand (TESSERA_BIN_VISA, TESSERA_BIN_MASTERCARD); the crypto defaults otherwise. */
   bins?: Readonly<Record<Brand, string>>;
+}
+
+/**
+ * The card whose number has this fingerprint (`keys.fingerprint(pan)`: the number itself is never in a query)
+ * in this mode; null when there is none. For the ISO 8583 link, which knows a card only by its PAN.
+ */
+export async function findCardByFingerprint(q: Queryable, fingerprint: string, mode: Owner['mode']): Promise<Card | null> {
+  const { rows } = await q.query<store.CardRow>('SELECT * FROM cards WHERE pan_fingerprint = $1 AND mode = $2', [fingerprint, mode]);
+  return rows[0] ? store.toCard(rows[0]) : null;
 }
 
 export async function getCard(q: Queryable, owner: Owner, id: string, options: { forUpdate?: boolean } = {}): Promise<Card> {
@@ -269,13 +278,34 @@ export type PinVerification = 'ok' | 'wrong' | 'blocked' | 'not_set';
 
 /** For the authorization engine: check a PIN, counting wrong tries (3 → blocked). Runs in the caller's transaction. */
 export async function verifyPin(tx: Tx, keys: KeyProvider, cardId: string, pin: string, at: Date): Promise<PinVerification> {
+  const result = await countPinTry(tx, keys, cardId, at, async (pan, stored) => /^\d{6}$/.test(pin) && (await keys.verifyPin(pan, pin, stored)));
+  return result === 'unreadable' ? 'wrong' : result;
+}
+
+/**
+ * For the ISO 8583 link: check a PIN block (DE 52, under the zone PIN key) through the key provider, counting
+ * wrong tries as verifyPin does. A block that does not decode (`unreadable`: another key or PAN) counts no try:
+ * a key set up wrong on one side must not block every card that crosses the link.
+ */
+export async function verifyPinBlock(tx: Tx, keys: KeyProvider, cardId: string, pinBlock: Buffer, at: Date): Promise<PinVerification | 'unreadable'> {
+  return countPinTry(tx, keys, cardId, at, async (pan, stored) => {
+    const v = await keys.verifyPinBlock(pan, pinBlock, stored);
+    return v === 'format_error' ? 'unreadable' : v === 'ok';
+  });
+}
+
+async function countPinTry(
+  tx: Tx, keys: KeyProvider, cardId: string, at: Date, check: (pan: string, stored: PinOffset) => Promise<boolean | 'unreadable'>,
+): Promise<PinVerification | 'unreadable'> {
   const { rows } = await tx.query<store.CardRow>('SELECT * FROM cards WHERE id = $1 FOR UPDATE', [cardId]);
   const row = rows[0];
   if (!row) throw notFound('card', 'cardId');
   if (row.pin_offset === null || row.pin_pvki === null) return 'not_set';
   if (row.pin_blocked) return 'blocked';
   const pan = await keys.decryptPan(row.pan_sealed, row.id);
-  if (/^\d{6}$/.test(pin) && (await keys.verifyPin(pan, pin, { offset: row.pin_offset, pvki: row.pin_pvki }))) {
+  const ok = await check(pan, { offset: row.pin_offset, pvki: row.pin_pvki });
+  if (ok === 'unreadable') return 'unreadable';
+  if (ok) {
     if (row.pin_tries > 0) await store.updateCard(tx, row.id, { pin_tries: 0 }, at);
     return 'ok';
   }

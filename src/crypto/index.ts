@@ -8,6 +8,8 @@ export {
   KeyConfigError, SoftwareKeyProvider, loadKeys, masterKeyIdOf, parseKeyMaterial,
   type CardKeys, type KeyProvider, type KeyPurpose, type KeySource, type LoadedKeys, type PinOffset, type SoftwareKeyOptions,
 } from './keys.ts';
+export type { PinBlockVerification } from './provider.ts';
+export { pinBlockFormat0, pinFromFormat0 } from './pin-block.ts';
 export {
   LocalKeyWrapper, SEALED_VERSION, SEAL_MAX_BYTES, VaultError, openEnvelope, panAad, sealEnvelope, sealedKeyId,
   type DataKeyWrapper,

@@ -24,6 +24,8 @@ export interface KeySource {
   pvk?: string | null;
   pvki?: string | null;
   decimalizationTable?: string | null;
+  /** TESSERA_ISO8583_ZPK: the zone PIN key of the ISO 8583 link, 32 hex characters. */
+  zpk?: string | null;
 }
 
 export interface LoadedKeys {
@@ -51,7 +53,7 @@ function parseHexKey(text: string, name: string, bytes: number): Buffer {
   return Buffer.from(t, 'hex');
 }
 
-type CardField = 'panFingerprintKey' | 'cvkA' | 'cvkB' | 'pvk' | 'pvki' | 'decimalizationTable';
+type CardField = 'panFingerprintKey' | 'cvkA' | 'cvkB' | 'pvk' | 'pvki' | 'decimalizationTable' | 'zpk';
 
 /** Each card key: its keys-file field, its variable, its parser, and whether production must be given it. */
 const CARD_FIELDS: ReadonlyArray<{ key: CardField; file: string; env: string; required: boolean; parse: (t: string, name: string) => Buffer | string }> = [
@@ -61,6 +63,8 @@ const CARD_FIELDS: ReadonlyArray<{ key: CardField; file: string; env: string; re
   { key: 'pvk', file: 'pvk', env: 'TESSERA_PVK', required: true, parse: (t, n) => parseHexKey(t, n, 16) },
   { key: 'pvki', file: 'pvki', env: 'TESSERA_PVKI', required: false, parse: (t, n) => digits(t, n, 1) },
   { key: 'decimalizationTable', file: 'decimalization_table', env: 'TESSERA_DECIMALIZATION_TABLE', required: false, parse: (t, n) => digits(t, n, 16) },
+  // Not required and never generated: it is agreed with the acquirer, and without it the link refuses PIN blocks (96).
+  { key: 'zpk', file: 'zpk', env: 'TESSERA_ISO8583_ZPK', required: false, parse: (t, n) => parseHexKey(t, n, 16) },
 ];
 const FILE_FIELDS = new Set(['version', 'master_key', 'retired_master_keys', ...CARD_FIELDS.map((f) => f.file)]);
 

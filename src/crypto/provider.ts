@@ -28,7 +28,17 @@ export interface KeyProvider {
   pinOffset(pan: string, pin: string): Promise<PinOffset>;
   /** False for a wrong PIN. Throws KeyConfigError when the offset was made under a PVK that is not loaded. */
   verifyPin(pan: string, pin: string, stored: PinOffset): Promise<boolean>;
+  /**
+   * ISO 8583 DE 52: an ISO 9564 format 0 PIN block encrypted under the zone PIN key shared with the acquirer
+   * (TESSERA_ISO8583_ZPK). Decrypts it and checks its PIN against the IBM 3624 offset, as an HSM's "verify
+   * interchange PIN" command does, so the clear PIN never leaves the provider. `format_error` when the block
+   * does not decode (usually another key or PAN, not a mistyped PIN). Throws KeyConfigError when no zone PIN
+   * key is loaded, or the offset was made under a PVK that is not.
+   */
+  verifyPinBlock(pan: string, pinBlock: Buffer, stored: PinOffset): Promise<PinBlockVerification>;
 }
+
+export type PinBlockVerification = 'ok' | 'wrong' | 'format_error';
 
 /** `tessera-signing-ed25519-v1`: the seed of Tessera's own Ed25519 key (RFC 9421 signatures on webhooks and decision calls). */
 export type KeyPurpose = 'jwt-signing-v1' | 'api-key-pepper-v1' | 'activation-code-v1' | 'tessera-signing-ed25519-v1';

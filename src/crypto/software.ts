@@ -1,10 +1,11 @@
 import crypto from 'node:crypto';
 import { assert } from '../lib/assert.ts';
 import { visaCvv } from './cvv.ts';
-import { withOddParity } from './des.ts';
+import { desDecryptBlock, withOddParity } from './des.ts';
 import { panFingerprint } from './pan.ts';
 import { checkPin, DEFAULT_DECIMALIZATION_TABLE, ibm3624Offset, ibm3624Verify, pinValidationData } from './pin.ts';
-import { KeyConfigError, type KeyProvider, type KeyPurpose, type PinOffset } from './provider.ts';
+import { pinFromFormat0 } from './pin-block.ts';
+import { KeyConfigError, type KeyProvider, type KeyPurpose, type PinBlockVerification, type PinOffset } from './provider.ts';
 import { LocalKeyWrapper, openEnvelope, panAad, sealEnvelope } from './vault.ts';
 
 /** The card keys an issuer loads from its key ceremony (docs/keys.md). */
@@ -20,6 +21,8 @@ export interface CardKeys {
   pvki: string;
   /** 16 decimal digits. */
   decimalizationTable: string;
+  /** 16 bytes: double-length 3DES zone PIN key of the ISO 8583 link (DE 52); null when the link takes no PINs. */
+  zpk: Buffer | null;
 }
 
 export interface SoftwareKeyOptions extends Partial<CardKeys> {
@@ -56,6 +59,8 @@ export class SoftwareKeyProvider implements KeyProvider {
       pvk: Buffer.from(options.pvk ?? withOddParity(hkdf(this.#master, 'tessera:card-key:pvk-v1', 16))),
       pvki: options.pvki ?? '1',
       decimalizationTable: options.decimalizationTable ?? DEFAULT_DECIMALIZATION_TABLE,
+      // Never derived: a zone PIN key is shared with the acquirer, so one nobody else knows is of no use.
+      zpk: options.zpk ? Buffer.from(options.zpk) : null,
     };
     checkCardKeys(this.#card);
     this.pvki = this.#card.pvki;
@@ -122,6 +127,15 @@ export class SoftwareKeyProvider implements KeyProvider {
     if (!/^\d{6}$/.test(pin)) return false;
     return ibm3624Verify(this.#card.pvk, this.#card.decimalizationTable, pinValidationData(pan), pin, stored.offset);
   }
+
+  async verifyPinBlock(pan: string, pinBlock: Buffer, stored: PinOffset): Promise<PinBlockVerification> {
+    if (this.#card.zpk === null) throw new KeyConfigError('TESSERA_ISO8583_ZPK: no zone PIN key is loaded, so PIN blocks cannot be read');
+    if (stored.pvki !== this.#card.pvki) throw new KeyConfigError(`PVKI ${stored.pvki}: that PIN verification key is not loaded`);
+    if (pinBlock.length !== 8) return 'format_error';
+    const pin = pinFromFormat0(desDecryptBlock(this.#card.zpk, pinBlock), pan);
+    if (pin === null) return 'format_error';
+    return (await this.verifyPin(pan, pin, stored)) ? 'ok' : 'wrong';
+  }
 }
 
 /** The id reveals nothing about the key: a hash of a derived value, truncated. */
@@ -148,4 +162,6 @@ function checkCardKeys(k: CardKeys): void {
   if (k.pvk.subarray(0, 8).equals(k.pvk.subarray(8))) throw new KeyConfigError('PVK: its two halves must differ');
   if (!/^\d$/.test(k.pvki)) throw new KeyConfigError('PVKI: must be one digit 0-9');
   if (!/^\d{16}$/.test(k.decimalizationTable)) throw new KeyConfigError('decimalization table: must be 16 decimal digits');
+  if (k.zpk !== null && k.zpk.length !== 16) throw new KeyConfigError('ZPK: must be 16 bytes (double-length 3DES)');
+  if (k.zpk !== null && k.zpk.subarray(0, 8).equals(k.zpk.subarray(8))) throw new KeyConfigError('ZPK: its two halves must differ');
 }

@@ -17,6 +17,34 @@ export interface MerchantInfo {
   country: string;
 }
 
+/**
+ * The ids of an ISO 8583 message (the network link, docs/iso8583.md), kept on
+ * the authorization and the transactions it caused: DE 11, DE 7 (MMDDhhmmss),
+ * DE 32, DE 37, DE 41, DE 22, as sent.
+ */
+export interface NetworkIds {
+  stan: string;
+  transmitted: string;
+  acquirerId: string;
+  rrn: string | null;
+  terminalId: string | null;
+  posEntryMode: string | null;
+}
+
+/** The columns NetworkIds fill, in its field order (authorizations and transactions both have them). */
+export const NETWORK_COLUMNS = ['network_stan', 'network_transmitted', 'network_acquirer_id', 'network_rrn', 'network_terminal_id', 'network_pos_entry_mode'] as const;
+
+export const networkValues = (n: NetworkIds | null | undefined): (string | null)[] =>
+  n ? [n.stan, n.transmitted, n.acquirerId, n.rrn, n.terminalId, n.posEntryMode] : [null, null, null, null, null, null];
+
+export function networkFromRow(r: Partial<Record<(typeof NETWORK_COLUMNS)[number], string | null>>): NetworkIds | null {
+  if (!r.network_stan || !r.network_transmitted || !r.network_acquirer_id) return null;
+  return {
+    stan: r.network_stan, transmitted: r.network_transmitted, acquirerId: r.network_acquirer_id, rrn: r.network_rrn ?? null,
+    terminalId: r.network_terminal_id ?? null, posEntryMode: r.network_pos_entry_mode ?? null,
+  };
+}
+
 /** Every money movement and every decline: one row, amounts in the card's (or wallet's) currency. */
 export interface Transaction {
   id: string;
@@ -35,12 +63,14 @@ export interface Transaction {
   declineReason: string | null;
   authorizationId: string | null;
   reservationId: string | null;
+  /** Set when an ISO 8583 message caused it. */
+  network: NetworkIds | null;
   createdAt: Date;
   updatedAt: Date;
 }
 
-export type TransactionInput = Omit<Transaction, 'id' | 'createdAt' | 'updatedAt' | 'merchantAmount' | 'merchantCurrency' | 'fee' | 'merchant' | 'responseCode' | 'declineReason' | 'authorizationId' | 'reservationId'>
-  & Partial<Pick<Transaction, 'merchantAmount' | 'merchantCurrency' | 'fee' | 'merchant' | 'responseCode' | 'declineReason' | 'authorizationId' | 'reservationId'>>
+export type TransactionInput = Omit<Transaction, 'id' | 'createdAt' | 'updatedAt' | 'merchantAmount' | 'merchantCurrency' | 'fee' | 'merchant' | 'responseCode' | 'declineReason' | 'authorizationId' | 'reservationId' | 'network'>
+  & Partial<Pick<Transaction, 'merchantAmount' | 'merchantCurrency' | 'fee' | 'merchant' | 'responseCode' | 'declineReason' | 'authorizationId' | 'reservationId' | 'network'>>
   & { id?: string };
 
 type Row = {
@@ -48,14 +78,14 @@ type Row = {
   amount: bigint; currency: string; merchant_amount: bigint | null; merchant_currency: string | null; fee: bigint;
   merchant_name: string | null; merchant_mcc: string | null; merchant_country: string | null; response_code: string | null;
   decline_reason: string | null; authorization_id: string | null; reservation_id: string | null; created_at: Date; updated_at: Date;
-};
+} & Partial<Record<(typeof NETWORK_COLUMNS)[number], string | null>>;
 
 const toTransaction = (r: Row): Transaction => ({
   id: r.id, merchantId: r.merchant_id, mode: r.mode, cardId: r.card_id, type: r.type, status: r.status, amount: r.amount, currency: r.currency,
   merchantAmount: r.merchant_amount, merchantCurrency: r.merchant_currency, fee: r.fee,
   merchant: r.merchant_name === null ? null : { name: r.merchant_name, mcc: r.merchant_mcc ?? '', country: r.merchant_country ?? '' },
   responseCode: r.response_code, declineReason: r.decline_reason, authorizationId: r.authorization_id, reservationId: r.reservation_id,
-  createdAt: r.created_at, updatedAt: r.updated_at,
+  network: networkFromRow(r), createdAt: r.created_at, updatedAt: r.updated_at,
 });
 
 export function presentTransaction(t: Transaction) {
@@ -72,12 +102,13 @@ export function presentTransaction(t: Transaction) {
 export type PresentedTransaction = ReturnType<typeof presentTransaction>;
 
 const COLS = ['id', 'merchant_id', 'mode', 'card_id', 'type', 'status', 'amount', 'currency', 'merchant_amount', 'merchant_currency', 'fee',
-  'merchant_name', 'merchant_mcc', 'merchant_country', 'response_code', 'decline_reason', 'authorization_id', 'reservation_id', 'created_at', 'updated_at'];
+  'merchant_name', 'merchant_mcc', 'merchant_country', 'response_code', 'decline_reason', 'authorization_id', 'reservation_id', 'created_at', 'updated_at',
+  ...NETWORK_COLUMNS];
 
 function values(t: TransactionInput, id: string, at: Date): unknown[] {
   return [id, t.merchantId, t.mode, t.cardId, t.type, t.status, t.amount, t.currency, t.merchantAmount ?? null, t.merchantCurrency ?? null,
     t.fee ?? 0n, t.merchant?.name ?? null, t.merchant?.mcc ?? null, t.merchant?.country ?? null, t.responseCode ?? null,
-    t.declineReason ?? null, t.authorizationId ?? null, t.reservationId ?? null, at, at];
+    t.declineReason ?? null, t.authorizationId ?? null, t.reservationId ?? null, at, at, ...networkValues(t.network)];
 }
 
 /**
@@ -111,9 +142,10 @@ export function insertTransactionsSql(s: Statement, items: readonly TransactionI
     id: t.id ?? newId('transaction'), merchantId: t.merchantId, mode: t.mode, cardId: t.cardId, type: t.type, status: t.status, amount: t.amount,
     currency: t.currency, merchantAmount: t.merchantAmount ?? null, merchantCurrency: t.merchantCurrency ?? null, fee: t.fee ?? 0n,
     merchant: t.merchant ?? null, responseCode: t.responseCode ?? null, declineReason: t.declineReason ?? null,
-    authorizationId: t.authorizationId ?? null, reservationId: t.reservationId ?? null, createdAt: atOf(i), updatedAt: atOf(i),
+    authorizationId: t.authorizationId ?? null, reservationId: t.reservationId ?? null, network: t.network ?? null, createdAt: atOf(i), updatedAt: atOf(i),
   }));
-  const casts = ['text', 'text', 'text', 'text', 'text', 'text', 'int8', 'text', 'int8', 'text', 'int8', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'timestamptz', 'timestamptz'];
+  const casts = ['text', 'text', 'text', 'text', 'text', 'text', 'int8', 'text', 'int8', 'text', 'int8', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'timestamptz', 'timestamptz',
+    ...NETWORK_COLUMNS.map(() => 'text')];
   // One array per column (unnest): the statement's text and plan do not grow with the batch.
   const rows = transactions.map((t) => values(t, t.id, t.createdAt));
   const columns = casts.map((cast, i) => s.param(rows.map((r) => r[i]), `${cast}[]`));
@@ -140,6 +172,23 @@ export async function updateTransaction(
   if (t.fee !== prev.fee) previous.fee = toJsonNumber(prev.fee);
   await appendEvent(tx, { merchantId: t.merchantId, mode: t.mode, type: 'transaction.updated', object: presentTransaction(t), previous, at });
   return t;
+}
+
+/**
+ * A transaction of a card that an ISO 8583 message caused, found by the ids
+ * DE 90 names (STAN, DE 7, acquirer id zero-filled to 11 digits): the
+ * original of a reversal when it was no authorization (a stand-in advice
+ * recorded as a force post, or a refund).
+ */
+export async function findNetworkTransaction(
+  q: Queryable, owner: Owner, cardId: string, original: { stan: string; transmitted: string; acquirerId11: string }, types: readonly TransactionType[],
+): Promise<Transaction | null> {
+  const { rows } = await q.query<Row>(
+    `SELECT * FROM transactions WHERE card_id = $1 AND network_stan = $2 AND type = ANY($3::text[]) AND network_transmitted = $4
+       AND lpad(network_acquirer_id, 11, '0') = $5 AND merchant_id = $6 AND mode = $7
+     ORDER BY id LIMIT 1`,
+    [cardId, original.stan, types, original.transmitted, original.acquirerId11, owner.merchantId, owner.mode]);
+  return rows[0] ? toTransaction(rows[0]) : null;
 }
 
 export async function getTransaction(q: Queryable, owner: Owner, id: string): Promise<Transaction> {

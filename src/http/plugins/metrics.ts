@@ -2,9 +2,17 @@ import type { FastifyInstance } from 'fastify';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { AuthorizationService } from '../../authorizations/index.ts';
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The registry /metrics serves; the ISO 8583 listener (src/network) registers its metrics in it too. */
+    metrics: Registry;
+  }
+}
+
 /** Request counts and latencies by route template (never the raw URL: ids would explode cardinality). */
 export function registerMetrics(app: FastifyInstance): Registry {
   const registry = new Registry();
+  app.decorate('metrics', registry);
   collectDefaultMetrics({ register: registry });
   const requests = new Counter({
     name: 'tessera_http_requests_total', help: 'HTTP requests by method, route and status.',
