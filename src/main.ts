@@ -4,7 +4,6 @@ import { openRuntime } from './runtime.ts';
 import { systemClock } from './lib/clock.ts';
 import { demoMerchantBanner, ensureDemoMerchant } from './cli/demo.ts';
 import { startJobs } from './jobs/index.ts';
-import { topupProviders } from './topups/index.ts';
 import { startNetworkLink, type NetworkListener } from './network/index.ts';
 import { topupProviders } from './topups/index.ts';
 
