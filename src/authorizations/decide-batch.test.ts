@@ -9,7 +9,8 @@ const card = (id: string, patch: Partial<CardSnapshot> = {}): CardSnapshot => ({
   id, merchantId: 'mch_a', mode: 'sandbox', customerId: 'cus_1', status: 'ACTIVE', expYear: 2029, expMonth: 11, currency: 'USD',
   availableAccountId: `${id}:available`, reserveAccountId: `${id}:reserve`, authorizationMode: null, ...patch,
 });
-const settings: MoneySettings = { feeSchedule: DEFAULT_FEE_SCHEDULE, authorizationMode: 'direct', clearingToleranceBps: 0 };
+const settings: MoneySettings = { feeSchedule: DEFAULT_FEE_SCHEDULE, authorizationMode: 'direct', clearingToleranceBps: 0, suspended: false };
+const suspended: MoneySettings = { ...settings, suspended: true };
 
 function snapshot(patch: {
   cards?: CardSnapshot[]; funds?: [string, bigint][]; controls?: { card?: [string, SpendingControls][]; customer?: [string, SpendingControls][] };
@@ -74,6 +75,18 @@ const CASES: [name: string, items: PreparedAuthorization[], s: BatchSnapshot, ex
     [{ status: 'pending' }, { status: 'declined', reason: 'spending_controls' }]],
   ['reserve mode spends only the authorization balance', [item()], snapshot({ cards: [card('card_1', { authorizationMode: 'reserve' })] }),
     [{ status: 'declined', reason: 'insufficient_funds' }]],
+  ["a suspended merchant's card declines (05), and nothing is held", [item()], snapshot({ settings: [['mch_a', suspended]] }),
+    [{ status: 'declined', amount: 0n, fee: 0n, reason: 'merchant_suspended', code: '05' }]],
+  ['suspension comes before the card status, expiry, controls and funds', [item({ amount: 1_000_000n })], snapshot({
+    cards: [card('card_1', { status: 'INACTIVE', expYear: 2020 })], controls: { card: [['card_1', { per_authorization: 1 }]] },
+    settings: [['mch_a', suspended]],
+  }), [{ status: 'declined', reason: 'merchant_suspended', code: '05' }]],
+  ["an unknown card is still card_not_found for a suspended merchant", [item({ cardId: 'card_x' })], snapshot({ settings: [['mch_a', suspended]] }),
+    [{ status: 'declined', reason: 'card_not_found', code: '14' }]],
+  ["one merchant's suspension never declines another's cards in the same batch",
+    [item(), item({ cardId: 'card_b', owner: { merchantId: 'mch_b', mode: 'sandbox' } })],
+    snapshot({ cards: [card('card_1'), card('card_b', { merchantId: 'mch_b', customerId: 'cus_b' })], settings: [['mch_a', suspended], ['mch_b', settings]] }),
+    [{ status: 'declined', reason: 'merchant_suspended' }, { status: 'pending', amount: 300n, fee: 103n, code: '00' }]],
   ['spend so far counts', [item()], snapshot({
     controls: { card: [['card_1', { daily: 1_000 }]] }, spend: { card: [[spendKey('card_1', now), { ...EMPTY_TOTALS, daily: 701n }]] },
   }), [{ status: 'declined', reason: 'spending_controls' }]],

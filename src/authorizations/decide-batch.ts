@@ -164,7 +164,7 @@ export function decideBatch(items: readonly PreparedAuthorization[], s: BatchSna
         card: (card && cardSpend.get(spendKey(card.id, item.now))) || EMPTY_TOTALS,
         customer: (card && customerSpend.get(spendKey(card.customerId, item.now))) || EMPTY_TOTALS,
       },
-      realtime: item.realtime, funds: card ? funds.get(sourceAccount) ?? 0n : 0n,
+      realtime: item.realtime, funds: card ? funds.get(sourceAccount) ?? 0n : 0n, merchantSuspended: settings.suspended,
     };
     const d = decide(snapshot, { merchant: req.merchant, partialAllowed: req.partialAllowed, verification: item.verification ?? null });
     const id = newAuthorizationId();

@@ -7,7 +7,7 @@ const now = new Date('2026-11-22T12:00:00Z');
 const base: Snapshot = {
   now, card: { status: 'ACTIVE', expYear: 2029, expMonth: 11, currency: 'USD' }, cardAmount: 300n, fxApplied: false,
   fees: DEFAULT_FEE_SCHEDULE, controls: { card: null, customer: null }, spend: { card: EMPTY_TOTALS, customer: EMPTY_TOTALS },
-  realtime: null, funds: 10_000n,
+  realtime: null, funds: 10_000n, merchantSuspended: false,
 };
 const req = { merchant: { mcc: '5411', country: 'US' }, partialAllowed: false };
 type Case = [name: string, patch: Partial<Snapshot>, partial: boolean, expected: { approved: boolean; amount?: bigint; fee?: bigint; reason?: string | null; code: string; source?: string }];
@@ -16,6 +16,9 @@ type Case = [name: string, patch: Partial<Snapshot>, partial: boolean, expected:
 const CASES: Case[] = [
   ['approves with amount + fee', {}, false, { approved: true, amount: 300n, fee: 103n, reason: null, code: '00' }],
   ['card not found', { card: null }, false, { approved: false, reason: 'card_not_found', code: '14' }],
+  ['merchant suspended', { merchantSuspended: true }, false, { approved: false, reason: 'merchant_suspended', code: '05' }],
+  ['merchant suspended before the card status', { merchantSuspended: true, card: { ...base.card!, status: 'INACTIVE' } }, false, { approved: false, reason: 'merchant_suspended', code: '05' }],
+  ['card not found before the suspension', { merchantSuspended: true, card: null }, false, { approved: false, reason: 'card_not_found', code: '14' }],
   ['frozen card', { card: { ...base.card!, status: 'INACTIVE' } }, false, { approved: false, reason: 'card_inactive', code: '62' }],
   ['terminated card', { card: { ...base.card!, status: 'TERMINATED' } }, false, { approved: false, reason: 'card_inactive', code: '62' }],
   ['physical card not yet activated', { card: { ...base.card!, status: 'PENDING_ACTIVATION' } }, false, { approved: false, reason: 'card_inactive', code: '62' }],

@@ -39,6 +39,8 @@ export function feeFor(amount: bigint, s: Snapshot): bigint {
 export function decide(s: Snapshot, req: { merchant: { mcc: string; country: string }; partialAllowed: boolean; verification?: VerificationFailure | null }): Decision {
   const card = s.card;
   if (!card) return decline('card_not_found');
+  // Right after the card is known to be the caller's: a suspended merchant's cards stop, whatever their own state.
+  if (s.merchantSuspended) return decline('merchant_suspended');
   if (card.status === 'EXPIRED') return decline('card_expired');
   if (card.status !== 'ACTIVE') return decline('card_inactive');
   const month = s.now.getUTCFullYear() * 12 + s.now.getUTCMonth();

@@ -26,6 +26,8 @@ interface Held {
   source: string;
   fees: FeeSchedule;
   toleranceBps: number;
+  /** The merchant is suspended: an increment (more money) declines; clearing, reversal and expiry of what is held go on. */
+  suspended: boolean;
   fee: (amount: bigint) => bigint;
 }
 
@@ -38,7 +40,7 @@ async function lockHeld(tx: Tx, owner: Owner, authId: string): Promise<Held> {
   const ledger = (await ledgerOf(tx, card.currency))!.ledger;
   const snapshotFees = { fees: settings.feeSchedule, fxApplied: auth.fxRate !== null } as Pick<Snapshot, 'fees' | 'fxApplied'>;
   return {
-    card, auth, ledger, fees: settings.feeSchedule, toleranceBps: settings.clearingToleranceBps,
+    card, auth, ledger, fees: settings.feeSchedule, toleranceBps: settings.clearingToleranceBps, suspended: settings.suspended,
     source: auth.source === 'reserve' ? card.reserveAccountId : card.availableAccountId,
     fee: (amount) => feeFor(amount, snapshotFees as Snapshot),
   };
@@ -94,6 +96,7 @@ export async function increment(tx: Tx, owner: Owner, authId: string, amount: bi
     const t = await recordTransaction(tx, { ...txnBase(h), type: 'increment', status: 'declined', amount: inc, responseCode: DECLINE_CODES[reason], declineReason: reason }, at);
     return { authorization: presentAuthorization(h.auth), transaction: t, approved: false };
   };
+  if (h.suspended) return decline('merchant_suspended');
   if (h.card.status !== 'ACTIVE') return decline('card_inactive');
   for (const [type, id] of [['card', h.card.id], ['customer', h.card.customerId]] as const) {
     const controls = await getControls(tx, type, id);

@@ -14,6 +14,11 @@ export const DECLINE_CODES = {
   merchant_declined: '05',
   decision_timeout: '05',
   insufficient_funds: '51',
+  // The operator suspended the card's merchant (POST /admin/v1/merchants/{id}/suspend). 05 "do not honour": the
+  // issuer's own refusal, which says nothing about the card, the cardholder or the transaction (62, 57), and is no
+  // pick-up or invalid-card code (04, 07, 14, 41, 43) telling the acquirer to keep or drop a card that will work
+  // again once the operator resumes the merchant.
+  merchant_suspended: '05',
   // What the ISO 8583 link verifies before the batch (docs/iso8583.md): DE 14 against the card, and the PIN block.
   expiry_mismatch: '54',
   incorrect_pin: '55',
@@ -80,6 +85,8 @@ export interface Snapshot {
   realtime: RealtimeVerdict | null;
   /** Spendable now in the funding source (available, or the reserve in `reserve` mode). */
   funds: bigint;
+  /** The card's merchant is suspended by the operator: every authorization declines. */
+  merchantSuspended: boolean;
 }
 
 export interface Decision {

@@ -1,4 +1,4 @@
-import type { Tx } from '../db/index.ts';
+import type { Queryable, Tx } from '../db/index.ts';
 import { isValidPan, type KeyProvider } from '../crypto/index.ts';
 import { luhnValid } from '../lib/luhn.ts';
 import { DomainError, notFound } from '../lib/errors.ts';
@@ -106,4 +106,55 @@ export async function assignFromStock(
   });
   await tx.query('UPDATE card_stock SET assigned_card_id = $2 WHERE pan_fingerprint = $1', [fingerprint, card.id]);
   return card;
+}
+
+/** Where a stock card stands: imported for a merchant and free, assigned to a card, or without an owner (migration 0012). */
+export const STOCK_STATUSES = ['available', 'assigned', 'unowned'] as const;
+export type StockStatus = (typeof STOCK_STATUSES)[number];
+
+/** A stock card as the operator sees it: never the number, only its BIN and last four digits. */
+export interface StockCard {
+  /** Its place in import order: the list's cursor. */
+  seq: bigint;
+  brand: Brand;
+  bin: string;
+  last4: string;
+  expMonth: number;
+  expYear: number;
+  currency: string;
+  merchantId: string | null;
+  mode: Owner['mode'] | null;
+  status: StockStatus;
+  assignedCardId: string | null;
+  importedAt: Date;
+}
+
+export interface StockFilter {
+  merchantId?: string | null;
+  mode?: Owner['mode'] | null;
+  status?: StockStatus | null;
+}
+
+/**
+ * Operator: stock newest first (import order), filtered by merchant, mode and status; `startingAfter` is the seq of
+ * the previous page's last row. The sealed number is not even read.
+ */
+export async function listCardStock(q: Queryable, filter: StockFilter, limit: number, startingAfter: bigint | null): Promise<StockCard[]> {
+  const { rows } = await q.query<{
+    seq: bigint; brand: Brand; bin: string; last4: string; exp_month: number; exp_year: number; currency: string;
+    merchant_id: string | null; mode: Owner['mode'] | null; assigned_card_id: string | null; imported_at: Date;
+  }>(
+    `SELECT seq, brand, bin, last4, exp_month, exp_year, currency, merchant_id, mode, assigned_card_id, imported_at FROM card_stock
+     WHERE ($1::bigint IS NULL OR seq < $1) AND ($2::text IS NULL OR merchant_id = $2) AND ($3::text IS NULL OR mode = $3)
+       AND ($4::text IS NULL
+         OR ($4 = 'assigned' AND assigned_card_id IS NOT NULL)
+         OR ($4 = 'available' AND assigned_card_id IS NULL AND merchant_id IS NOT NULL)
+         OR ($4 = 'unowned' AND merchant_id IS NULL))
+     ORDER BY seq DESC LIMIT $5`,
+    [startingAfter, filter.merchantId ?? null, filter.mode ?? null, filter.status ?? null, limit]);
+  return rows.map((r) => ({
+    seq: BigInt(r.seq), brand: r.brand, bin: r.bin, last4: r.last4, expMonth: r.exp_month, expYear: r.exp_year, currency: r.currency,
+    merchantId: r.merchant_id, mode: r.mode, assignedCardId: r.assigned_card_id, importedAt: r.imported_at,
+    status: r.assigned_card_id !== null ? 'assigned' : r.merchant_id === null ? 'unowned' : 'available',
+  }));
 }

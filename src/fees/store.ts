@@ -9,12 +9,23 @@ export interface MoneySettings {
   feeSchedule: FeeSchedule;
   authorizationMode: AuthorizationMode;
   clearingToleranceBps: number;
+  /** The operator suspended the merchant: its cards decline (`merchant_suspended`). */
+  suspended: boolean;
 }
 
+type SettingsRow = {
+  id: string; fee_schedule: FeeSchedule; authorization_mode: AuthorizationMode; clearing_tolerance_bps: number; suspended: boolean;
+};
+
+const toSettings = (r: SettingsRow): MoneySettings => ({
+  feeSchedule: r.fee_schedule, authorizationMode: r.authorization_mode, clearingToleranceBps: r.clearing_tolerance_bps, suspended: r.suspended,
+});
+
 export async function moneySettings(q: Queryable, merchantIds: readonly string[]): Promise<Map<string, MoneySettings>> {
-  const { rows } = await q.query<{ id: string; fee_schedule: FeeSchedule; authorization_mode: AuthorizationMode; clearing_tolerance_bps: number }>(
-    'SELECT id, fee_schedule, authorization_mode, clearing_tolerance_bps FROM merchants WHERE id = ANY($1)', [merchantIds]);
-  return new Map(rows.map((r) => [r.id, { feeSchedule: r.fee_schedule, authorizationMode: r.authorization_mode, clearingToleranceBps: r.clearing_tolerance_bps }]));
+  const { rows } = await q.query<SettingsRow>(
+    `SELECT id, fee_schedule, authorization_mode, clearing_tolerance_bps, suspended_at IS NOT NULL AS suspended
+     FROM merchants WHERE id = ANY($1)`, [merchantIds]);
+  return new Map(rows.map((r) => [r.id, toSettings(r)]));
 }
 
 export async function moneySettingsOf(q: Queryable, merchantId: string): Promise<MoneySettings> {
@@ -66,12 +77,12 @@ export async function fxRate(q: Queryable, from: string, to: string): Promise<{ 
 /** The merchants' money settings as one JSON array (a scalar subquery, for the authorization batch's single read). */
 export function moneySettingsJsonSql(s: Statement, merchantIds: readonly string[]): string {
   return `(SELECT COALESCE(json_agg(json_build_object('id', id, 'fee_schedule', fee_schedule, 'authorization_mode', authorization_mode,
-            'clearing_tolerance_bps', clearing_tolerance_bps)), '[]')
+            'clearing_tolerance_bps', clearing_tolerance_bps, 'suspended', suspended_at IS NOT NULL)), '[]')
           FROM merchants WHERE id = ANY(${s.param(merchantIds, 'text[]')}))`;
 }
 
-export function parseMoneySettingsJson(rows: { id: string; fee_schedule: FeeSchedule; authorization_mode: AuthorizationMode; clearing_tolerance_bps: number }[]) {
-  return new Map(rows.map((r) => [r.id, { feeSchedule: r.fee_schedule, authorizationMode: r.authorization_mode, clearingToleranceBps: r.clearing_tolerance_bps } as MoneySettings]));
+export function parseMoneySettingsJson(rows: SettingsRow[]): Map<string, MoneySettings> {
+  return new Map(rows.map((r) => [r.id, toSettings(r)]));
 }
 
 /** Every FX rate as one JSON array of `{k: "FROM>TO", rate}` (a scalar subquery). Rates are few: the operator's table. */

@@ -34,6 +34,7 @@ export function errorSpec(code: ErrorCode): ErrorSpec {
       return { status: 401, type: 'authentication_error' };
     case 'insufficient_scope':
     case 'live_access_required':
+    case 'merchant_suspended':
     case 'mode_mismatch':
     case 'sandbox_only':
       return { status: 403, type: 'permission_error' };

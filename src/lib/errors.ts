@@ -20,6 +20,7 @@ export const ERROR_CODES = [
   'api_key_revoked',
   'insufficient_scope',
   'live_access_required',
+  'merchant_suspended',
   'admin_disabled',
   'invalid_admin_token',
   'invalid_signature',

@@ -25,6 +25,8 @@ export async function authenticate(q: Queryable, presented: { secret: string } |
     if (!row) throw new DomainError('invalid_token', 'The token is not valid.');
   }
   if (row.revokedAt !== null) throw new DomainError('api_key_revoked', 'The API key has been revoked.');
+  // Before live access: a suspended merchant learns why nothing works, whichever mode it tries.
+  if (row.suspended) throw new DomainError('merchant_suspended', 'This merchant is suspended by the operator; contact the operator.');
   if (row.mode === 'live' && !row.liveAccess) {
     throw new DomainError('live_access_required', 'This merchant does not have live access yet; use a sandbox key or ask the operator for production access.');
   }

@@ -16,7 +16,8 @@ describe('admin: merchants', () => {
     expect(body.sandbox_api_key).toMatch(/^sk_sandbox_/);
     const me = await t.app.inject({ url: '/v1/merchant', headers: bearer(body.sandbox_api_key) });
     expect(me.statusCode).toBe(200);
-    expect(me.json()).toMatchObject({ id: body.id, name: 'Acme', mode: 'sandbox', scopes: ['read', 'write'] });
+    // The merchant's root sandbox key can make restricted sandbox keys itself (POST /v1/api_keys); never reveal card data.
+    expect(me.json()).toMatchObject({ id: body.id, name: 'Acme', mode: 'sandbox', scopes: ['read', 'write', 'keys:write'] });
     const list = await t.app.inject({ url: '/admin/v1/merchants?limit=100', headers: adminHeaders });
     expect(JSON.stringify(list.json())).not.toContain(body.sandbox_api_key);
     const keys = await t.app.inject({ url: `/admin/v1/merchants/${body.id}/keys`, headers: adminHeaders });

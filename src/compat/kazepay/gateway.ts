@@ -164,9 +164,10 @@ async function answerVerified(
     principal = await authenticate(deps.db, { keyId: gateway.apiKeyId });
   } catch (err) {
     if (!(err instanceof DomainError)) throw err;
-    throw new DomainError(err.code === 'live_access_required' ? err.code : 'api_key_revoked',
-      err.code === 'live_access_required' ? err.message
-        : 'The API key that registered this gateway key has been revoked; register the gateway key again (PUT /v1/gateway_keys) with an active key.');
+    // The merchant's own state is said as it is; anything else about the key means it no longer works.
+    if (err.code === 'live_access_required' || err.code === 'merchant_suspended') throw err;
+    throw new DomainError('api_key_revoked',
+      'The API key that registered this gateway key has been revoked; register the gateway key again (PUT /v1/gateway_keys) with an active key.');
   }
   const { payload, numbers } = decodePayload(plain);
   if (!(API_CODES as string[]).includes(head.apiCode)) {

@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { Type } from '@fastify/type-provider-typebox';
 import { CARD_BRANDS, importCardStock, resetActivation, type StockItem } from '../../../cards/index.ts';
-import { STOCK_IMPORT_MAX } from '../../../cards/stock.ts';
+import { listCardStock, STOCK_IMPORT_MAX, STOCK_STATUSES, type StockCard, type StockStatus } from '../../../cards/stock.ts';
+import { DomainError } from '../../../lib/errors.ts';
 import { listNotifications } from '../../../notifications/index.ts';
 import type { Mode } from '../../../merchants/index.ts';
 import { PAGE_LIMIT_DEFAULT } from '../../../lib/pagination.ts';
@@ -39,6 +40,50 @@ export function cardAdminRoutes(app: FastifyInstance): void {
       const { imported } = await importCardStock(tx, keys, { merchantId, mode }, cards, actionContext(request, clock.now()));
       return { status: 201, body: { object: 'card_stock_import' as const, imported } };
     }));
+
+  const StockCardSchema = Type.Object({
+    id: Type.String({ pattern: '^stock_[0-9]+$', description: "stock_…: the row's place in import order (the list's cursor)." }),
+    object: Type.Literal('card_stock'),
+    brand: Type.String(),
+    bin: Type.String({ description: 'The first six digits.' }),
+    last4: Type.String(),
+    exp_month: Type.Integer(),
+    exp_year: Type.Integer(),
+    currency: Type.String(),
+    merchant_id: Type.Union([Type.String(), Type.Null()], { description: 'The only merchant that can assign it; null for stock imported before stock had an owner.' }),
+    mode: Type.Union([Type.Literal('sandbox'), Type.Literal('live'), Type.Null()]),
+    status: Type.Union(STOCK_STATUSES.map((st) => Type.Literal(st)), { description: '`available` to its merchant, `assigned` to a card, or `unowned` (import it again for a merchant).' }),
+    assigned_card_id: Type.Union([Type.String(), Type.Null()]),
+    imported_at: Timestamp,
+  }, { title: 'CardStock' });
+  const presentStock = (c: StockCard) => ({
+    id: `stock_${c.seq}`, object: 'card_stock' as const, brand: c.brand, bin: c.bin, last4: c.last4, exp_month: c.expMonth,
+    exp_year: c.expYear, currency: c.currency, merchant_id: c.merchantId, mode: c.mode, status: c.status,
+    assigned_card_id: c.assignedCardId, imported_at: c.importedAt.toISOString(),
+  });
+
+  app.get('/admin/v1/card_stock', {
+    ...admin,
+    schema: {
+      ...adminSchema, summary: 'List card stock',
+      description: 'Imported stock, newest import first, with cursor pagination; filtered by `merchant_id`, `mode` and `status`. Never a card number: its BIN and last four digits only.',
+      querystring: Type.Object({
+        limit: PageQuery.properties.limit,
+        starting_after: Type.Optional(Type.String({ maxLength: 32, description: 'Cursor: the id (stock_…) of the last row of the previous page.' })),
+        merchant_id: Type.Optional(Type.String({ maxLength: 64 })),
+        mode: Type.Optional(Type.Union([Type.Literal('sandbox'), Type.Literal('live')])),
+        status: Type.Optional(Type.Union(STOCK_STATUSES.map((st) => Type.Literal(st)))),
+      }, { additionalProperties: false }),
+      response: { 200: listOf(StockCardSchema), ...errorResponses() },
+    },
+  }, async (request) => {
+    const q = request.query as { limit?: number; starting_after?: string; merchant_id?: string; mode?: Mode; status?: StockStatus };
+    const cursor = q.starting_after === undefined ? null : /^stock_([0-9]{1,18})$/.exec(q.starting_after)?.[1];
+    if (cursor === undefined) throw new DomainError('parameter_invalid', '`starting_after` must be a stock id (stock_…).', 'starting_after');
+    const limit = q.limit ?? PAGE_LIMIT_DEFAULT;
+    const rows = await listCardStock(db, { merchantId: q.merchant_id, mode: q.mode, status: q.status }, limit + 1, cursor === null ? null : BigInt(cursor));
+    return { object: 'list' as const, data: rows.slice(0, limit).map(presentStock), has_more: rows.length > limit };
+  });
 
   app.post('/admin/v1/cards/:cardId/reset_activation', {
     ...admin,

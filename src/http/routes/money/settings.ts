@@ -3,7 +3,7 @@ import { Type } from '@fastify/type-provider-typebox';
 import { getMerchant } from '../../../merchants/index.ts';
 import { getCard } from '../../../cards/index.ts';
 import { getCustomer } from '../../../customers/index.ts';
-import { listFxRates, setFxRates, setMoneySettings, type FeeSchedule } from '../../../fees/index.ts';
+import { listFxRates, moneySettingsOf, setFxRates, setMoneySettings, type FeeSchedule, type MoneySettings } from '../../../fees/index.ts';
 import {
   DECISION_TIMEOUT_MS_DEFAULT, DECISION_TIMEOUT_MS_MAX, deleteDecisionEndpoint, getControls, getDecisionEndpoint,
   setControls, setDecisionEndpoint, type SpendingControls,
@@ -15,7 +15,7 @@ import { actionContext, ownerOf } from '../../plugins/auth.ts';
 import { mutation } from '../../plugins/idempotency.ts';
 import { ExactInteger } from '../../plugins/number-texts.ts';
 import { Currency } from '../../presenters/money.ts';
-import { errorResponses } from '../../schemas.ts';
+import { errorResponses, Timestamp } from '../../schemas.ts';
 
 const limit = (what: string) => Type.Optional(ExactInteger({ minimum: 0, maximum: Number(AMOUNT_MAX), description: `${what}, minor units of the card currency.` }));
 const ControlsSchema = Type.Object({
@@ -37,6 +37,15 @@ const FeeScheduleSchema = Type.Object({
   funding_fixed: ExactInteger({ minimum: 0, maximum: 1e9, description: 'Minor units.' }), funding_percent_bps: Type.Integer({ minimum: 0, maximum: 10000 }),
   fx_percent_bps: Type.Integer({ minimum: 0, maximum: 10000 }),
 }, { additionalProperties: false });
+
+const FeeScheduleResponse = Type.Object({
+  object: Type.Literal('fee_schedule'), merchant_id: Type.String(), ...FeeScheduleSchema.properties,
+  authorization_mode: Type.String(), clearing_tolerance_bps: Type.Integer(),
+});
+const presentFeeSchedule = (merchantId: string, s: MoneySettings) => ({
+  object: 'fee_schedule' as const, merchant_id: merchantId, ...s.feeSchedule, authorization_mode: s.authorizationMode,
+  clearing_tolerance_bps: s.clearingToleranceBps,
+});
 
 export function moneySettingsRoutes(app: FastifyInstance): void {
   const { db, clock, keys, config } = app.deps;
@@ -132,14 +141,27 @@ export function moneySettingsRoutes(app: FastifyInstance): void {
         authorization_mode: Type.Optional(Type.Union([Type.Literal('direct'), Type.Literal('reserve')])),
         clearing_tolerance_bps: Type.Optional(Type.Integer({ minimum: 0, maximum: 10000 })),
       }, { additionalProperties: false }),
-      response: { 200: Type.Object({ object: Type.Literal('fee_schedule'), merchant_id: Type.String(), ...FeeScheduleSchema.properties, authorization_mode: Type.String(), clearing_tolerance_bps: Type.Integer() }), ...errorResponses(404) },
+      response: { 200: FeeScheduleResponse, ...errorResponses(404) },
     },
   }, (request, reply) => mutation(request, reply, async (tx) => {
     const merchant = await getMerchant(tx, (request.params as { id: string }).id);
     const { authorization_mode, clearing_tolerance_bps, ...schedule } = request.body as FeeSchedule & { authorization_mode?: 'direct' | 'reserve'; clearing_tolerance_bps?: number };
     const s = await setMoneySettings(tx, merchant.id, { feeSchedule: schedule, authorizationMode: authorization_mode, clearingToleranceBps: clearing_tolerance_bps }, clock.now());
-    return { status: 200, body: { object: 'fee_schedule' as const, merchant_id: merchant.id, ...s.feeSchedule, authorization_mode: s.authorizationMode, clearing_tolerance_bps: s.clearingToleranceBps } };
+    return { status: 200, body: presentFeeSchedule(merchant.id, s) };
   }));
+
+  app.get('/admin/v1/merchants/:id/fee_schedule', {
+    config: { auth: 'admin' },
+    schema: {
+      tags: ['Admin: money'], security: [{ adminToken: [] }], summary: "A merchant's fee schedule",
+      description: 'The fee schedule in force (the default, 1.00 + 1 % per authorization, until the operator sets one), the default authorization mode and the clearing tolerance.',
+      params: Type.Object({ id: Type.String({ maxLength: 64 }) }),
+      response: { 200: FeeScheduleResponse, ...errorResponses(404) },
+    },
+  }, async (request) => {
+    const merchant = await getMerchant(db, (request.params as { id: string }).id);
+    return presentFeeSchedule(merchant.id, await moneySettingsOf(db, merchant.id));
+  });
 
   const RateSchema = Type.Object({ from: Currency, to: Currency, rate: Type.String({ pattern: '^[0-9]{1,12}(\\.[0-9]{1,12})?$', description: '1 unit of `from` in units of `to`, as a decimal string.' }) }, { additionalProperties: false });
   app.put('/admin/v1/fx_rates', {
@@ -161,5 +183,21 @@ export function moneySettingsRoutes(app: FastifyInstance): void {
     }
     await setFxRates(tx, rates, clock.now());
     return { status: 200, body: { object: 'list' as const, data: (await listFxRates(tx)).map(({ from, to, rate }) => ({ from, to, rate })), has_more: false } };
+  }));
+
+  app.get('/admin/v1/fx_rates', {
+    config: { auth: 'admin' },
+    schema: {
+      tags: ['Admin: money'], security: [{ adminToken: [] }], summary: 'FX rates',
+      description: 'Every rate the operator has set, by `from` then `to`, with when it was last set. A pair without a rate declines authorizations that need it (`currency_not_supported`). The whole table: rates are few, so it is not paged.',
+      querystring: Type.Object({}, { additionalProperties: false }),
+      response: {
+        200: Type.Object({ object: Type.Literal('list'), data: Type.Array(Type.Object({ ...RateSchema.properties, updated_at: Timestamp })), has_more: Type.Boolean() }),
+        ...errorResponses(),
+      },
+    },
+  }, async () => ({
+    object: 'list' as const, has_more: false,
+    data: (await listFxRates(db)).map(({ from, to, rate, updatedAt }) => ({ from, to, rate, updated_at: updatedAt.toISOString() })),
   }));
 }

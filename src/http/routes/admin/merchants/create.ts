@@ -12,7 +12,7 @@ export function createMerchantRoute(app: FastifyInstance): void {
     ...adminRoute,
     schema: {
       ...adminRoute.schema, summary: 'Create a merchant',
-      description: 'Creates a merchant with a sandbox API key (scopes read and write). The key is in this response only; Tessera stores a hash.',
+      description: 'Creates a merchant with a sandbox API key (scopes read, write and keys:write: it can create restricted sandbox keys itself). The key is in this response only; Tessera stores a hash.',
       body: Type.Object({ name: Type.String({ minLength: 1, maxLength: 200, pattern: '\\S' }) }, { additionalProperties: false }),
       response: {
         201: Type.Object({ ...MerchantSchema.properties, sandbox_api_key: Type.String({ description: 'sk_sandbox_…, shown once.' }) }),

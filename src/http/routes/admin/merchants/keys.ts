@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { Type } from '@fastify/type-provider-typebox';
-import { createApiKey, listApiKeys, revokeApiKey, MODES, type Mode, type Scope } from '../../../../merchants/index.ts';
+import { createApiKey, listApiKeys, revokeApiKey, MODES, SCOPES, type Mode, type Scope } from '../../../../merchants/index.ts';
 import { actionContext, changingPrincipals } from '../../../plugins/auth.ts';
 import { mutation } from '../../../plugins/idempotency.ts';
 import { ApiKeySchema, ScopeSchema, presentKey } from '../../../presenters/merchants.ts';
@@ -12,11 +12,11 @@ export function merchantKeyRoutes(app: FastifyInstance): void {
     ...adminRoute,
     schema: {
       ...adminRoute.schema, summary: 'Create an API key',
-      description: 'Creates a sandbox or live key with the given scopes (default read and write; `cards:reveal` allows reading full card numbers). The key is in this response only. A live key works once the merchant has live access.',
+      description: 'Creates a sandbox or live key with the given scopes (default read and write; `cards:reveal` allows reading full card numbers; `keys:write` lets the key manage the keys of its mode itself, POST /v1/api_keys). The key is in this response only. A live key works once the merchant has live access.',
       params: MerchantParams,
       body: Type.Object({
         mode: Type.Union(MODES.map((m) => Type.Literal(m))),
-        scopes: Type.Optional(Type.Array(ScopeSchema, { minItems: 1, maxItems: 3, uniqueItems: true })),
+        scopes: Type.Optional(Type.Array(ScopeSchema, { minItems: 1, maxItems: SCOPES.length, uniqueItems: true })),
       }, { additionalProperties: false }),
       response: { 201: Type.Object({ ...ApiKeySchema.properties, api_key: Type.String({ description: 'The key, shown once.' }) }), ...errorResponses(404, 409, 422) },
     },
