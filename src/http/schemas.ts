@@ -18,7 +18,7 @@ export const ErrorSchema = Type.Object(
 const ERROR_DESCRIPTIONS: Record<number, string> = {
   400: 'Invalid request: the `param` field names the offending parameter.',
   401: 'Missing, malformed, revoked or expired credentials.',
-  403: 'The key lacks a scope, or the merchant lacks live access.',
+  403: 'The key lacks a scope, or the merchant lacks live access or is suspended.',
   404: 'No such object (objects of other merchants answer the same way).',
   409: 'Conflict: an illegal state change, or the same Idempotency-Key is in flight.',
   413: 'The request body is over 1 MiB.',
