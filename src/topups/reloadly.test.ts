@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { FAKE_CLIENT, startReloadlyFake, type ReloadlyFake } from '../../test/fixtures/reloadly-fake.ts';
+import { ConfigError, loadConfig } from '../config.ts';
 import { ReloadlyProvider, type ProviderTopup } from './providers/index.ts';
 
 let fake: ReloadlyFake;
@@ -111,5 +112,40 @@ describe('Reloadly adapter against a local fake of its Airtime API', () => {
     const t = topup();
     await provider.send(t);
     expect(await provider.send(t)).toEqual({ outcome: 'unknown', reason: 'Reloadly: DUPLICATED_CUSTOM_IDENTIFIER' });
+  });
+});
+
+describe('configuration: TESSERA_RELOADLY_*', () => {
+  const env = { TESSERA_RELOADLY_CLIENT_ID: 'id', TESSERA_RELOADLY_CLIENT_SECRET: 'secret-value' };
+  const refusal = (vars: Record<string, string>) => {
+    try {
+      loadConfig(vars, '/');
+    } catch (err) {
+      return err instanceof ConfigError ? { variable: err.variable, message: err.message } : err;
+    }
+    return null;
+  };
+
+  it('is off without keys, and has Reloadly\'s addresses by default', () => {
+    expect(loadConfig({}, '/').reloadly).toBeNull();
+    expect(loadConfig(env, '/').reloadly).toEqual({
+      url: 'https://topups.reloadly.com', authUrl: 'https://auth.reloadly.com', clientId: 'id', clientSecret: 'secret-value', audience: 'https://topups.reloadly.com',
+    });
+  });
+
+  it('takes other URLs: https, or http to a loopback address (a local fake)', () => {
+    const c = loadConfig({ ...env, TESSERA_RELOADLY_URL: 'https://topups-sandbox.reloadly.com/', TESSERA_RELOADLY_AUTH_URL: 'http://127.0.0.1:9999' }, '/').reloadly;
+    expect(c).toMatchObject({ url: 'https://topups-sandbox.reloadly.com', authUrl: 'http://127.0.0.1:9999', audience: 'https://topups-sandbox.reloadly.com' });
+  });
+
+  it.each([
+    [{ TESSERA_RELOADLY_CLIENT_ID: 'id' }, 'TESSERA_RELOADLY_CLIENT_SECRET'],
+    [{ TESSERA_RELOADLY_CLIENT_SECRET: 'secret-value' }, 'TESSERA_RELOADLY_CLIENT_ID'],
+    [{ ...env, TESSERA_RELOADLY_URL: 'http://topups.example.com' }, 'TESSERA_RELOADLY_URL'],
+    [{ ...env, TESSERA_RELOADLY_AUTH_URL: 'not a url' }, 'TESSERA_RELOADLY_AUTH_URL'],
+  ])('refuses %o, naming %s and never the secret', (vars, variable) => {
+    const refused = refusal(vars) as { variable: string; message: string };
+    expect(refused.variable).toBe(variable);
+    expect(refused.message).not.toContain('secret-value');
   });
 });

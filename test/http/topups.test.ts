@@ -275,6 +275,29 @@ describe('the job: restarts and lost answers', () => {
   });
 });
 
+describe('the job under concurrency', () => {
+  it('two passes at once deliver each top-up exactly once', async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 6; i++) ids.push((await ok(await post('/v1/topups', us({ operator: 'T-Mobile', amount: 500 + i })), 201)).id);
+    const sent = new Map<string, number>();
+    const counting: TopupProvider = {
+      ...sandboxProvider,
+      send: async (topup) => {
+        sent.set(topup.id, (sent.get(topup.id) ?? 0) + 1);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        return sandboxProvider.send(topup);
+      },
+    };
+    t.clock.advance(SANDBOX_TOPUP_DELAY_MS);
+    const providers = { sandbox: counting, live: null };
+    const reports = await Promise.all([1, 2, 3].map(() => processDueTopups({ db: t.db, clock: t.clock, providers })));
+    expect(reports.reduce((n, r) => n + r.succeeded, 0)).toBe(6);
+    expect(ids.map((id) => sent.get(id))).toEqual([1, 1, 1, 1, 1, 1]);
+    for (const id of ids) expect(await events(id)).toEqual([{ type: 'topup.succeeded', status: 'succeeded' }]);
+    await ledgerClean();
+  });
+});
+
 describe('GET /v1/topups and /v1/topups/{id}', () => {
   it('lists newest first, filters by status and pages', async () => {
     const all = await ok(await get('/v1/topups?limit=100'));
