@@ -4,7 +4,7 @@
 import tseslint from 'typescript-eslint';
 
 const LAYERS = ['lib', 'db', 'crypto', 'ledger', 'domain', 'edge'];
-const DOMAIN = ['audit', 'signatures', 'merchants', 'customers', 'accounts', 'cards', 'funding', 'authorizations', 'transactions', 'notifications', 'events', 'webhooks', 'wallets', 'fees', 'kyc', 'countries', 'live-access', 'topups'];
+const DOMAIN = ['audit', 'signatures', 'merchants', 'customers', 'accounts', 'cards', 'funding', 'authorizations', 'transactions', 'notifications', 'events', 'webhooks', 'wallets', 'fees', 'kyc', 'countries', 'live-access', 'sms', 'topups'];
 const EDGE = ['http', 'compat', 'jobs', 'cli', 'network'];
 
 const folderOf = (layer) => (layer === 'domain' ? DOMAIN : layer === 'edge' ? EDGE : [layer]);

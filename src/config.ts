@@ -71,6 +71,28 @@ export interface Config {
   readonly publicUrl: string | null;
   /** The live airtime top-up provider (Reloadly's Airtime API); null: live top-ups are refused. Sandbox top-ups never leave the process. */
   readonly reloadly: ReloadlyConfig | null;
+  /** Live SMS (activation codes, merchants' SMS) through Twilio (TESSERA_SMS_PROVIDER=twilio); null: live SMS are refused and live activation codes wait in the queue. */
+  readonly twilio: TwilioConfig | null;
+  /** Live e-mail (KYC results) through SMTP (TESSERA_EMAIL_PROVIDER=smtp); null: live e-mails wait in the queue. */
+  readonly smtp: SmtpConfig | null;
+  /** SMS a merchant may send per minute, in each mode. */
+  readonly smsPerMinute: number;
+}
+
+/** Twilio's Messaging API: the account, its sender, and where to call (a local fake in tests). */
+export interface TwilioConfig {
+  readonly accountSid: string;
+  readonly authToken: string;
+  /** The sending number (E.164), or null when a Messaging Service picks it. */
+  readonly from: string | null;
+  readonly messagingServiceSid: string | null;
+  readonly baseUrl: string;
+}
+
+/** An SMTP relay as one URL (smtp:// with STARTTLS when offered, smtps:// for TLS), and the sender. */
+export interface SmtpConfig {
+  readonly url: string;
+  readonly from: string;
 }
 
 /** Reloadly's Airtime API (OAuth client credentials, then bearer calls), by base URL and keys. */
@@ -158,6 +180,51 @@ function reloadly(env: Env): ReloadlyConfig | null {
     url, authUrl: providerUrl(env, 'TESSERA_RELOADLY_AUTH_URL', 'https://auth.reloadly.com'), clientId, clientSecret,
     audience: optional(env, 'TESSERA_RELOADLY_AUDIENCE') ?? url,
   });
+}
+
+/** TESSERA_SMS_PROVIDER: `twilio`, or unset / `none`. Twilio needs TESSERA_PUBLIC_URL: it posts delivery reports there. */
+function twilio(env: Env, publicUrlValue: string | null): TwilioConfig | null {
+  const provider = optional(env, 'TESSERA_SMS_PROVIDER');
+  if (provider === null || provider === 'none') return null;
+  if (provider !== 'twilio') throw new ConfigError('TESSERA_SMS_PROVIDER', `must be twilio or none, got "${provider}"`);
+  const accountSid = optional(env, 'TESSERA_TWILIO_ACCOUNT_SID');
+  if (accountSid === null || !/^AC[0-9a-fA-F]{32}$/.test(accountSid)) {
+    throw new ConfigError('TESSERA_TWILIO_ACCOUNT_SID', 'must be a Twilio Account SID: AC and 32 hexadecimal digits');
+  }
+  // The token is a secret: never repeated in a message.
+  const authToken = optional(env, 'TESSERA_TWILIO_AUTH_TOKEN');
+  if (authToken === null) throw new ConfigError('TESSERA_TWILIO_AUTH_TOKEN', 'must be set with TESSERA_SMS_PROVIDER=twilio');
+  const from = optional(env, 'TESSERA_TWILIO_FROM');
+  const messagingServiceSid = optional(env, 'TESSERA_TWILIO_MESSAGING_SERVICE_SID');
+  if ((from === null) === (messagingServiceSid === null)) {
+    throw new ConfigError('TESSERA_TWILIO_FROM', 'set either TESSERA_TWILIO_FROM (the sending number) or TESSERA_TWILIO_MESSAGING_SERVICE_SID, not both');
+  }
+  if (from !== null && !/^\+[1-9][0-9]{6,14}$/.test(from)) throw new ConfigError('TESSERA_TWILIO_FROM', 'must be a number in E.164, such as +14155552671');
+  if (messagingServiceSid !== null && !/^MG[0-9a-fA-F]{32}$/.test(messagingServiceSid)) {
+    throw new ConfigError('TESSERA_TWILIO_MESSAGING_SERVICE_SID', 'must be a Messaging Service SID: MG and 32 hexadecimal digits');
+  }
+  if (publicUrlValue === null) throw new ConfigError('TESSERA_PUBLIC_URL', 'must be set with TESSERA_SMS_PROVIDER=twilio: Twilio posts delivery reports to it');
+  return Object.freeze({ accountSid, authToken, from, messagingServiceSid, baseUrl: providerUrl(env, 'TESSERA_TWILIO_URL', 'https://api.twilio.com') });
+}
+
+/** TESSERA_EMAIL_PROVIDER: `smtp`, or unset / `none`. */
+function smtp(env: Env): SmtpConfig | null {
+  const provider = optional(env, 'TESSERA_EMAIL_PROVIDER');
+  if (provider === null || provider === 'none') return null;
+  if (provider !== 'smtp') throw new ConfigError('TESSERA_EMAIL_PROVIDER', `must be smtp or none, got "${provider}"`);
+  const raw = optional(env, 'TESSERA_SMTP_URL');
+  if (raw === null) throw new ConfigError('TESSERA_SMTP_URL', 'must be set with TESSERA_EMAIL_PROVIDER=smtp');
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    // The value may hold a password: never repeat it.
+    throw new ConfigError('TESSERA_SMTP_URL', 'is not a valid URL (expected smtp://user:password@host:587 or smtps://…:465)');
+  }
+  if (url.protocol !== 'smtp:' && url.protocol !== 'smtps:') throw new ConfigError('TESSERA_SMTP_URL', `must use smtp:// or smtps://, got ${url.protocol}//`);
+  const from = optional(env, 'TESSERA_SMTP_FROM');
+  if (from === null) throw new ConfigError('TESSERA_SMTP_FROM', 'must be set with TESSERA_EMAIL_PROVIDER=smtp (the sender, e.g. "Tessera <no-reply@example.com>")');
+  return Object.freeze({ url: raw, from });
 }
 
 function databaseUrl(env: Env): string | null {
@@ -283,5 +350,9 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     webhooksAllowPrivate: boolean(env, 'TESSERA_WEBHOOKS_ALLOW_PRIVATE'),
     publicUrl: publicUrl(env),
     reloadly: reloadly(env),
+    twilio: twilio(env, publicUrl(env)),
+    smtp: smtp(env),
+    // Why 60: about one a second, a provider's default throughput for one sending number.
+    smsPerMinute: integer(env, 'TESSERA_SMS_PER_MINUTE', 60, 1, 100_000),
   });
 }

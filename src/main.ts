@@ -4,6 +4,7 @@ import { openRuntime } from './runtime.ts';
 import { systemClock } from './lib/clock.ts';
 import { demoMerchantBanner, ensureDemoMerchant } from './cli/demo.ts';
 import { startJobs } from './jobs/index.ts';
+import { createProviders } from './notifications/index.ts';
 import { startNetworkLink, type NetworkListener } from './network/index.ts';
 import { topupProviders } from './topups/index.ts';
 
@@ -24,7 +25,9 @@ async function main(): Promise<void> {
     if (event.state === 'down') app.log.error({ err: event.error }, 'database unreachable: requests answer 503 until it is back');
     else app.log.info({ down_for_ms: event.downForMs }, 'database reachable again');
   });
-  const jobs = startJobs({ db: runtime.db, clock: systemClock, log: app.log, keys: runtime.keys, webhooksAllowPrivate: config.webhooksAllowPrivate, topups: topupProviders(config) });
+  const jobs = startJobs({ db: runtime.db, clock: systemClock, log: app.log, keys: runtime.keys, webhooksAllowPrivate: config.webhooksAllowPrivate, topups: topupProviders(config),
+    notifications: createProviders(config),
+  });
 
   let link: NetworkListener | null = null;
   let stopping = false;

@@ -9,7 +9,7 @@ import { appendEvent } from '../events/index.ts';
 import { checkAddress, getCustomer, type Address, type Owner } from '../customers/index.ts';
 import { getAccount } from '../accounts/index.ts';
 import { requireCountryEnabled } from '../countries/index.ts';
-import { sendNotification } from '../notifications/index.ts';
+import { customerPhone, sendNotification } from '../notifications/index.ts';
 import * as store from './store.ts';
 import { createCardLedgerAccounts, readCardBalances } from './balances.ts';
 import { activationCodeHash, expiryFrom, monthsUntilExpiry, newActivationCode, newUniquePan, sameHash } from './issue.ts';
@@ -112,14 +112,15 @@ export async function issueCard(
     activation_code_hash: code ? activationCodeHash(ctx.keys, id, code) : null,
     available_account_id: ledgerIds.available, reserve_account_id: ledgerIds.reserve, created_at: ctx.at,
   });
-  if (code) await sendActivationCode(tx, ctx.keys, card, customer.phone_prefix + customer.phone_number, code, ctx.at);
+  if (code) await sendActivationCode(tx, ctx.keys, card, customerPhone(customer), code, ctx.at);
   await emit(tx, card, { available: 0n, authorizationBalance: 0n }, 'card.created', ctx.at);
   return card;
 }
 
+/** To the cardholder's phone (E.164): the sandbox outbox, or live through the SMS provider. */
 async function sendActivationCode(tx: Tx, keys: KeyProvider, card: Card, phone: string, code: string, at: Date) {
   await sendNotification(tx, keys, {
-    merchantId: card.merchantId, mode: card.mode, customerId: card.customerId, channel: 'sms', recipient: `+${phone}`,
+    merchantId: card.merchantId, mode: card.mode, customerId: card.customerId, channel: 'sms', recipient: phone,
     kind: 'card.activation_code', at,
     body: `Your card ending ${card.last4} is on its way. Activation code: ${code}. It works once; never share it.`,
   });
@@ -250,7 +251,7 @@ export async function resetActivation(tx: Tx, cardId: string, ctx: CardContext):
   const code = newActivationCode();
   const updated = await store.updateCard(tx, card.id, { activation_code_hash: activationCodeHash(ctx.keys, card.id, code), activation_tries: 0, activation_locked: false }, ctx.at);
   const customer = await getCustomer(tx, { merchantId: card.merchantId, mode: card.mode }, card.customerId);
-  await sendActivationCode(tx, ctx.keys, updated, customer.phone_prefix + customer.phone_number, code, ctx.at);
+  await sendActivationCode(tx, ctx.keys, updated, customerPhone(customer), code, ctx.at);
   await appendAudit(tx, { ...ctx, action: 'card.activation_reset', target: card.id, result: 'success' });
   return updated;
 }

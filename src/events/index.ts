@@ -13,6 +13,7 @@ export const EVENT_TYPES = [
   'topup.succeeded', 'topup.failed',
   'authorization.approved', 'authorization.declined', 'transaction.created', 'transaction.updated',
   'reservation.expired', 'wallet.updated', 'webhook_endpoint.disabled',
+  'sms.delivered', 'sms.failed',
   'live_access_request.created', 'live_access_request.approved', 'live_access_request.rejected',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];

@@ -65,6 +65,8 @@ export function errorSpec(code: ErrorCode): ErrorSpec {
     case 'topup_unavailable':
     case 'clearing_exceeds_tolerance':
     case 'country_not_supported':
+    case 'recipient_blocked':
+    case 'sms_unavailable':
       return { status: 422, type: 'invalid_request_error' };
     case 'rate_limited':
       return { status: 429, type: 'rate_limit_error' };

@@ -10,6 +10,8 @@ const SECRET_FIELDS = [
   'authorization', 'api_key', 'apiKey', 'sandbox_api_key', 'secret', 'key', 'token', 'access_token', 'password',
   'pan', 'number', 'card_number', 'cardNumber', 'cvv', 'cvc', 'pin', 'new_pin', 'activation_code', 'activationCode',
   'front_image', 'back_image', 'handheld_image', 'public_key_pem', 'private_key', 'encrypt', 'keyEnc', 'sign',
+  // Message bodies, should one ever be logged by field: an SMS's `text`, Twilio's form field `Body`.
+  'text', 'Body',
 ];
 
 export const REDACT_PATHS = [

@@ -8,6 +8,8 @@ import type { KeyProvider } from '../crypto/keys.ts';
 import { startDispatcher } from '../webhooks/index.ts';
 import { purgeExpiredNonces } from '../signatures/index.ts';
 import { processDueTopups, sandboxProvider, TOPUP_JOB_INTERVAL_MS, type TopupProviders } from '../topups/index.ts';
+import { NO_PROVIDERS, startNotificationDispatcher, type NotificationProviders } from '../notifications/index.ts';
+import { settleSilentSms, settleSms } from '../sms/index.ts';
 import { Leadership } from './leader.ts';
 
 export { Leadership, JOBS_LEADER_LOCK_ID, LEADER_POLL_MS, LEADER_HEARTBEAT_MS } from './leader.ts';
@@ -19,6 +21,8 @@ export interface JobDeps {
   /** Webhook delivery runs when the key provider is given (it opens endpoint secrets and signs). */
   keys?: KeyProvider;
   webhooksAllowPrivate?: boolean;
+  /** Live notifications' adapters (createProviders); without them live messages wait in the queue, retried. Needs `keys`. */
+  notifications?: NotificationProviders;
   /** Who delivers top-ups (topupProviders(config)); without it, sandbox top-ups only, and live ones wait. */
   topups?: TopupProviders;
 }
@@ -31,6 +35,9 @@ const IDEMPOTENCY_PURGE_INTERVAL_MS = 60 * 60 * 1000;
 
 /** Why 15 s: reservations last 10 minutes; their money should come back within seconds of expiry. */
 export const MONEY_EXPIRY_INTERVAL_MS = 15 * 1000;
+
+/** Why 10 minutes: it charges messages that went 72 hours without a delivery report; minutes late change nothing. */
+const SMS_SETTLE_INTERVAL_MS = 10 * 60 * 1000;
 
 /** Why hourly: expiry is by month; an hour late is invisible, and the query is cheap. */
 const CARD_EXPIRY_INTERVAL_MS = 60 * 60 * 1000;
@@ -73,6 +80,10 @@ function runJobs(deps: JobDeps): () => void {
       if (n > 0) deps.log.info({ purged: n, job: 'idempotency-purge' }, 'purged expired idempotency keys');
     }),
     every(NONCE_PURGE_INTERVAL_MS, 'signature-nonce-purge', deps, () => purgeExpiredNonces(deps.db, deps.clock.now())),
+    every(SMS_SETTLE_INTERVAL_MS, 'sms-settle', deps, async () => {
+      const n = await deps.db.transaction((tx) => settleSilentSms(tx, deps.clock.now()));
+      if (n > 0) deps.log.info({ settled: n, job: 'sms-settle' }, 'SMS without a delivery report charged');
+    }),
     every(TOPUP_JOB_INTERVAL_MS, 'topups', deps, async () => {
       const n = await processDueTopups({ db: deps.db, clock: deps.clock, providers: deps.topups ?? { sandbox: sandboxProvider, live: null } });
       if (n.succeeded + n.failed > 0) deps.log.info({ topups: n, job: 'topups' }, 'top-ups resolved');
@@ -81,6 +92,11 @@ function runJobs(deps: JobDeps): () => void {
   if (deps.keys) {
     const dispatcher = startDispatcher({ db: deps.db, clock: deps.clock, keys: deps.keys, allowPrivate: deps.webhooksAllowPrivate ?? false, log: deps.log });
     stops.push(() => dispatcher.stop());
+    // A delivered or failed SMS takes or returns its price in the transaction that records the status.
+    const notifier = startNotificationDispatcher({
+      db: deps.db, clock: deps.clock, keys: deps.keys, providers: deps.notifications ?? NO_PROVIDERS, onStatus: settleSms, log: deps.log,
+    });
+    stops.push(() => notifier.stop());
   }
   return () => stops.forEach((stop) => stop());
 }

@@ -6,6 +6,7 @@ import type { ActionContext } from '../lib/context.ts';
 import { appendAudit } from '../audit/index.ts';
 import { getCustomer, setKycStatus, type Customer, type Owner } from '../customers/index.ts';
 import { requireCountryEnabled } from '../countries/index.ts';
+import { sendNotification } from '../notifications/index.ts';
 import { decodeImage, type DecodedImage } from './images.ts';
 import * as store from './store.ts';
 import type { DocumentSide, KycDecisionStatus, KycRecord, KycSubmission } from './types.ts';
@@ -73,9 +74,9 @@ export async function getKyc(q: Queryable, owner: Owner, customerId: string): Pr
   return { customer, record: await store.selectSubmission(q, customerId) };
 }
 
-/** The operator's (or the sandbox simulator's) decision on a waiting submission; audited. */
+/** The operator's (or the sandbox simulator's) decision on a waiting submission; audited, and e-mailed to the customer. */
 export async function decideKyc(
-  tx: Tx, customerId: string, decision: 'PASSED' | 'REJECTED', reason: string | null, ctx: ActionContext,
+  tx: Tx, customerId: string, decision: 'PASSED' | 'REJECTED', reason: string | null, ctx: ActionContext & { keys: KeyProvider },
   owner?: Owner,
 ): Promise<{ customer: Customer; record: KycRecord }> {
   const record = await store.selectSubmission(tx, customerId);
@@ -87,7 +88,21 @@ export async function decideKyc(
   const decided = await store.decide(tx, customerId, decision, reason, ctx.actor, ctx.at);
   const updated = await setKycStatus(tx, customer, decision, reason, ctx.at);
   await appendAudit(tx, { ...ctx, action: `kyc.${decision === 'PASSED' ? 'approve' : 'reject'}`, target: customerId, result: 'success', details: { reason } });
+  await sendKycResult(tx, ctx.keys, updated, decision, reason, ctx.at);
   return { customer: updated, record: decided };
+}
+
+/** The result by e-mail (SPEC §9): the sandbox outbox keeps it; live, the e-mail provider sends it. */
+async function sendKycResult(tx: Tx, keys: KeyProvider, customer: Customer, decision: 'PASSED' | 'REJECTED', reason: string | null, at: Date) {
+  const passed = decision === 'PASSED';
+  await sendNotification(tx, keys, {
+    merchantId: customer.merchantId, mode: customer.mode, customerId: customer.id, channel: 'email', recipient: customer.email,
+    kind: 'kyc.result', at,
+    subject: passed ? 'Your identity is verified' : 'We could not verify your identity',
+    body: passed
+      ? `Hello ${customer.first_name},\n\nYour identity has been verified. Your cards can now be activated and used.`
+      : `Hello ${customer.first_name},\n\nWe could not verify your identity${reason ? `: ${reason}` : '.'}\n\nYou can submit your documents again.`,
+  });
 }
 
 async function findCustomerAnyOwner(q: Queryable, customerId: string, owner?: Owner): Promise<Customer | null> {

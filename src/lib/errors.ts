@@ -44,6 +44,8 @@ export const ERROR_CODES = [
   'mode_mismatch',
   'sandbox_only',
   'country_not_supported',
+  'recipient_blocked',
+  'sms_unavailable',
   // infrastructure
   'service_unavailable',
   'internal_error',

@@ -22,6 +22,7 @@ export const ID_PREFIXES = {
   webhookDelivery: 'wdel',
   webhookAttempt: 'watt',
   signingKey: 'key',
+  sms: 'sms',
   liveAccessRequest: 'lar',
 } as const;
 

@@ -19,6 +19,7 @@ import { AddressSchema, CustomerInputSchema } from '../../http/presenters/custom
 import { facadeErrors, requireMode } from '../shared.ts';
 import { KREZYPAY_STATUS, expMMYY, krezyCard, krezyCardStatusRefusal, krezyCustomer } from './present.ts';
 import { productionAccessRoutes } from './production-access.ts';
+import { krezypaySmsRoutes } from './sms.ts';
 import { krezypayTopupRoutes } from './topup.ts';
 import { CountryQuery } from '../../http/routes/countries/schemas.ts';
 import type { CardStatus } from '../../cards/index.ts';
@@ -164,6 +165,7 @@ export async function krezypay(app: FastifyInstance): Promise<void> {
   });
 
   productionAccessRoutes(app, { params: Mode, response: errors });
+  krezypaySmsRoutes(app, { params: Mode, response: errors });
   krezypayTopupRoutes(app, { params: Mode, response: errors });
 
 }

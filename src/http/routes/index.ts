@@ -22,6 +22,7 @@ import { moneySettingsRoutes } from './money/settings.ts';
 import { authorizationRoutes } from './money/authorizations.ts';
 import { webhookEndpointRoutes } from './webhooks/index.ts';
 import { eventRoutes } from './events/index.ts';
+import { smsRoutes } from './sms/index.ts';
 import { signingKeyRoutes } from './signing-keys/index.ts';
 import { kazepayRoutes } from '../../compat/kazepay/index.ts';
 import { topupRoutes } from './topups/index.ts';
@@ -56,6 +57,7 @@ export function registerRoutes(app: FastifyInstance, metrics: Registry): void {
   authorizationRoutes(app);
   webhookEndpointRoutes(app);
   eventRoutes(app);
+  smsRoutes(app);
   signingKeyRoutes(app);
   kazepayRoutes(app);
   topupRoutes(app);

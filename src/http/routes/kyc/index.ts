@@ -80,7 +80,7 @@ export function kycRoutes(app: FastifyInstance): void {
       const body = request.body as { decision: 'PASSED' | 'REJECTED'; reason?: string };
       const reason = body.decision === 'REJECTED' ? body.reason ?? 'Rejected by the sandbox simulator.' : null;
       const { customer, record } = await decideKyc(tx, (request.params as { id: string }).id, body.decision, reason,
-        actionContext(request, clock.now()), ownerOf(request));
+        { ...actionContext(request, clock.now()), keys }, ownerOf(request));
       return { status: 200, body: presentKyc(customer, record) };
     }));
 
@@ -149,7 +149,7 @@ export function kycRoutes(app: FastifyInstance): void {
       mutation(request, reply, async (tx) => {
         const reason = decision === 'reject' ? (request.body as { reason: string }).reason : null;
         const { customer, record } = await decideKyc(tx, (request.params as { customerId: string }).customerId,
-          decision === 'approve' ? 'PASSED' : 'REJECTED', reason, actionContext(request, clock.now()));
+          decision === 'approve' ? 'PASSED' : 'REJECTED', reason, { ...actionContext(request, clock.now()), keys });
         return { status: 200, body: presentKyc(customer, record) };
       }));
   }
