@@ -222,6 +222,12 @@ export class NetworkLink {
     const { code, authorizationId } = readAnswer(body);
     const reason = (body as { decline_reason?: string | null }).decline_reason ?? null;
     if (!approved(code) || authorizationId === null) return { code, reason, authorizationId: null, replayed };
+    const late = async (): Promise<Result> => {
+      await this.#withdraw(ctx, authorizationId);
+      return { code: '91', reason: 'approved after the time budget: withdrawn', authorizationId: null, replayed };
+    };
+    // Before a 0200 posts, so that a withdrawal releases the hold (fee included) rather than refunding a posting.
+    if (ctx.budget.expired && !replayed) return late();
     if (ctx.req.cls === '0200') {
       // Also on a replay: a crash between the approval and its clearing is finished by the retransmission.
       await this.deps.db.transaction(async (tx) => {
@@ -229,10 +235,7 @@ export class NetworkLink {
         if (auth.status === 'pending') await clear(tx, ctx.owner, authorizationId, auth.merchantAmount, ctx.now, ctx.req.ids);
       });
     }
-    if (ctx.budget.expired && !replayed) {
-      await this.#withdraw(ctx, authorizationId);
-      return { code: '91', reason: 'approved after the time budget: withdrawn', authorizationId: null, replayed };
-    }
+    if (ctx.budget.expired && !replayed) return late();
     return { code, reason, authorizationId, replayed };
   }
 
