@@ -19,8 +19,9 @@ import type { Topup } from './types.ts';
  * 3. In one transaction per top-up, under its row lock: delivered → post the
  *    holds, `succeeded`, `topup.succeeded`; refused → void them, `failed`,
  *    `topup.failed`; still processing or no answer → try again later, with
- *    backoff. With no answer at all for TOPUP_RESOLVE_DEADLINE_MS it fails as
- *    `provider_unreachable`, so a hold never lasts for ever.
+ *    backoff. With no answer at all for TOPUP_RESOLVE_DEADLINE_MS after it
+ *    was first handed over, it fails as `provider_unreachable`, so a hold
+ *    never lasts for ever.
  */
 
 /** Why 1 s: the sandbox's short delay is 2 s; a top-up should not wait a whole extra interval beyond it. */
@@ -72,7 +73,9 @@ async function apply(tx: Tx, id: string, answer: ProviderAnswer, now: Date): Pro
   const topup = await store.lockPending(tx, id);
   if (!topup) return null; // another worker resolved it after our lease ran out
   let outcome = answer;
-  if (outcome.outcome === 'unknown' && now.getTime() - topup.createdAt.getTime() >= TOPUP_RESOLVE_DEADLINE_MS) {
+  // From when it was first handed over, in the job's (real) time: created_at is the merchant's, sandbox clock included.
+  const since = topup.submittedAt ?? now;
+  if (outcome.outcome === 'unknown' && now.getTime() - since.getTime() >= TOPUP_RESOLVE_DEADLINE_MS) {
     outcome = { outcome: 'failed', code: 'provider_unreachable', message: `The provider did not answer within 24 hours (${outcome.reason}).`, reference: null };
   }
   if (outcome.outcome === 'succeeded' || outcome.outcome === 'failed') {
