@@ -1,8 +1,10 @@
+import crypto from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminHeaders, bearer, buildTestApp, createMerchant, type TestApp } from '../harness.ts';
 import { customerWithAccount, issueCard } from '../fixtures/flows.ts';
 import { generatePan } from '../../src/crypto/index.ts';
 import { clear, increment } from '../../src/authorizations/index.ts';
+import { buildRequest, openResponse } from '../../src/compat/kazepay/client.ts';
 
 /**
  * The operator's reads and actions (issue 12, item 6): fee schedules, FX rates, card stock, the audit log and its
@@ -272,6 +274,24 @@ describe('POST /admin/v1/merchants/{id}/suspend and /resume', () => {
       { action: 'merchant.resume', actor: 'operator', details: { was_suspended: true } },
       { action: 'merchant.resume', actor: 'operator', details: { was_suspended: false } },
     ]);
+  });
+
+  it('the KazePay gateway answers FAILED merchant_suspended (not api_key_revoked) while the merchant is suspended', async () => {
+    const merchant = await createMerchant(t.app, 'Gateway user');
+    const pair = crypto.generateKeyPairSync('rsa', { modulusLength: 2048, publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } });
+    const g = await ok(await t.app.inject({ method: 'PUT', url: '/v1/gateway_keys', headers: bearer(merchant.key), payload: { public_key_pem: pair.publicKey } }));
+    const creds = { sysId: g.sys_id as string, merchantPrivateKey: pair.privateKey, gatewayPublicKey: g.gateway_public_key_pem as string };
+    const balance = async () => {
+      const request = buildRequest(creds, 'cardBalance', { cardID: 'card_01m80jq3m4f25b04kxejzk5vqd', currency: 'USD' });
+      const res = await t.app.inject({ method: 'POST', url: '/kazepay/gateway', payload: request as object });
+      expect(res.statusCode, res.body).toBe(200);
+      return openResponse(creds, res.json(), request.head).result as Record<string, unknown>;
+    };
+    expect((await balance()).code).toBe('resource_not_found');
+    await ok(await admin('POST', `/admin/v1/merchants/${merchant.id}/suspend`));
+    expect(await balance()).toMatchObject({ encrypt: 'FAILED', code: 'merchant_suspended' });
+    await ok(await admin('POST', `/admin/v1/merchants/${merchant.id}/resume`));
+    expect((await balance()).code).toBe('resource_not_found');
   });
 
   it('a revoked key stays 401 revoked while its merchant is suspended; live access still applies after a resume', async () => {
