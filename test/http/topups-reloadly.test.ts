@@ -13,7 +13,7 @@ let providers: TopupProviders;
 beforeAll(async () => {
   fake = await startReloadlyFake();
   t = await buildTestApp({ config: { reloadly: { url: fake.url, authUrl: fake.url, ...FAKE_CLIENT } } });
-  providers = topupProviders(t.config, { timeoutMs: 2_000 });
+  providers = topupProviders(t.config, { timeoutMs: 5_000 });
   const m = await createMerchant(t.app, 'Live Airtime Co');
   merchantId = m.id;
   await t.app.inject({ method: 'POST', url: `/admin/v1/merchants/${m.id}/live_access`, headers: adminHeaders });
