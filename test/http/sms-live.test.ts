@@ -5,7 +5,7 @@ import {
   createProviders, dispatchNotificationsOnce, NOTIFICATION_ATTEMPTS_MAX, NOTIFICATION_RETRY_SCHEDULE_MS, TWILIO_STATUS_CALLBACK_PATH, twilioSignature,
 } from '../../src/notifications/index.ts';
 import { settleSilentSms, settleSms, SMS_REPORT_WAIT_MS } from '../../src/sms/index.ts';
-import { adminHeaders, bearer, buildTestApp, createMerchant, type TestApp } from '../harness.ts';
+import { adminHeaders, bearer, buildTestApp, createMerchant, onPostgres, type TestApp } from '../harness.ts';
 import { validCustomer } from '../fixtures/customers.ts';
 import { dataUrl, jpeg, png } from '../fixtures/images.ts';
 import { shipping } from '../fixtures/flows.ts';
@@ -194,6 +194,26 @@ describe('live SMS through Twilio', () => {
     expect((await get(`/v1/sms/${sms.id}`)).json()).toMatchObject({ status: 'failed', failure_reason: expect.stringMatching(/twilio 503/) });
     expect(await money()).toEqual(before);
     expect((await verifyLedger(t.db)).ok).toBe(true);
+  });
+});
+
+describe.skipIf(!onPostgres)('the dispatcher on several processes (PostgreSQL)', () => {
+  it('three passes at once send each queued message exactly once', async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 20; i++) ids.push((await post('/v1/sms', { to: US, text: `Batch ${i}` })).json().id);
+    const before = twilio.messages.length;
+    const passes = await Promise.all([dispatch(), dispatch(), dispatch()]);
+    let total = passes.reduce((n, p) => n + p.sent, 0);
+    while (total < ids.length) {
+      const more = (await dispatch()).sent;
+      if (more === 0) break;
+      total += more;
+    }
+    expect(total).toBe(ids.length);
+    const bodies = twilio.messages.slice(before).map((m) => m.form.get('Body'));
+    expect(bodies).toHaveLength(ids.length);
+    expect(new Set(bodies).size).toBe(ids.length);
+    for (const id of ids) expect((await get(`/v1/sms/${id}`)).json().status).toBe('sent');
   });
 });
 

@@ -5,7 +5,7 @@ import { loggerOptions } from '../../src/http/logger.ts';
 import { balance, lookupAccounts, verifyLedger } from '../../src/ledger/index.ts';
 import { merchantAccountId } from '../../src/accounts/index.ts';
 import { SANDBOX_FAILING_NUMBER } from '../../src/sms/index.ts';
-import { adminHeaders, bearer, buildTestApp, createMerchant, type TestApp } from '../harness.ts';
+import { adminHeaders, bearer, buildTestApp, createMerchant, onPostgres, type TestApp } from '../harness.ts';
 import { customerWithAccount } from '../fixtures/flows.ts';
 
 const lines: string[] = [];
@@ -342,6 +342,40 @@ describe('per-merchant rate', () => {
       limited.clock.advance(61_000);
       // The refusal was not stored under its key: the same key is tried afresh once the minute has passed.
       expect((await sendAs(a.key, { 'idempotency-key': 'rate-1' })).statusCode).toBe(201);
+    } finally {
+      await limited.close();
+    }
+  });
+});
+
+describe.skipIf(!onPostgres)('SMS under concurrency (PostgreSQL)', () => {
+  it('12 sends at once: the rate lets exactly its number through, and a wallet for 5 pays for exactly 5', async () => {
+    const limited = await buildTestApp({ config: { smsPerMinute: 3 } });
+    try {
+      const sendAs = (key: string) => limited.app.inject({ method: 'POST', url: '/v1/sms', headers: bearer(key), payload: { to: US, text: 'hi' } });
+      const fund = (key: string, amount: number) =>
+        limited.app.inject({ method: 'POST', url: '/v1/simulate/wallet_deposits', headers: bearer(key), payload: { currency: 'USD', amount } });
+      const rated = await createMerchant(limited.app, 'Concurrent rate');
+      await fund(rated.key, 100);
+      const byRate = await Promise.all(Array.from({ length: 12 }, () => sendAs(rated.key)));
+      expect(byRate.filter((r) => r.statusCode === 201)).toHaveLength(3);
+      expect(byRate.filter((r) => r.statusCode === 429)).toHaveLength(9);
+
+      const unlimited = await buildTestApp({ config: { smsPerMinute: 1000 } });
+      try {
+        const poor = await createMerchant(unlimited.app, 'Concurrent funds');
+        await unlimited.app.inject({ method: 'POST', url: '/v1/simulate/wallet_deposits', headers: bearer(poor.key), payload: { currency: 'USD', amount: 5 } });
+        const byFunds = await Promise.all(Array.from({ length: 12 }, () =>
+          unlimited.app.inject({ method: 'POST', url: '/v1/sms', headers: bearer(poor.key), payload: { to: US, text: 'hi' } })));
+        expect(byFunds.filter((r) => r.statusCode === 201)).toHaveLength(5);
+        expect(byFunds.filter((r) => r.statusCode === 422).every((r) => r.json().error.code === 'insufficient_funds')).toBe(true);
+        const owner = { merchantId: poor.id, mode: 'sandbox' as const };
+        const [wallet] = await lookupAccounts(unlimited.db, [merchantAccountId(owner, 'USD', 'wallet')]);
+        expect(balance(wallet!).available).toBe(0n);
+        expect((await verifyLedger(unlimited.db)).ok).toBe(true);
+      } finally {
+        await unlimited.close();
+      }
     } finally {
       await limited.close();
     }
