@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, buildTestApp, createMerchant, type TestApp } from '../../test/harness.ts';
 import { customerWithAccount, issueCard, revealKey } from '../../test/fixtures/flows.ts';
 import { verifyLedger } from '../ledger/index.ts';
+import { DatabaseUnavailableError } from '../db/index.ts';
 import type { Message } from './codec.ts';
 import { NetworkLink } from './link.ts';
 
@@ -118,6 +119,18 @@ describe('advices, completions and keys', () => {
     expect((await link().handle(completion, { expired: false })).code).toBe('13');
     expect((await link().handle(completion, { expired: false })).code).toBe('13');
     expect((await balance(c.id)).pending_holds).toBe(1110);
+  });
+
+  it('answers 91 while the database cannot be reached', async () => {
+    const c = await card(1000);
+    const down = new Proxy(t.db, {
+      get(target, prop, receiver) {
+        if (prop === 'query' || prop === 'transaction') return async () => { throw new DatabaseUnavailableError(new Error('connect ECONNREFUSED')); };
+        return Reflect.get(target, prop, receiver);
+      },
+    });
+    const offline = new NetworkLink({ db: down, keys: t.keys, clock: t.clock, authorizations: t.app.authorizations, mode: 'sandbox', log });
+    expect((await offline.handle(message('0100', c.pan, 100), { expired: false })).code).toBe('91');
   });
 
   it('leaves the ledger clean', async () => {
