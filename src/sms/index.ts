@@ -11,7 +11,7 @@ import { requireCountryEnabled } from '../countries/index.ts';
 import {
   applyDeliveryReport as applyNotificationReport, customerPhone, failStoredNotification, sendNotification, type StatusChange,
 } from '../notifications/index.ts';
-import { countSegments } from './segments.ts';
+import { countSegments, type SegmentCount } from './segments.ts';
 import { priceFor } from './pricing.ts';
 import { isNumberBlocked } from './blocklist.ts';
 import { holdSmsPrice, resolveSmsPrice } from './ledger.ts';
@@ -89,9 +89,20 @@ async function recipientOf(q: Queryable, owner: Owner, input: SmsInput): Promise
   }
   const mobile = mobileNumber(input.to!);
   if (!mobile) {
-    throw new DomainError('parameter_invalid', '`to` must be a mobile number in E.164: + and the country code, then up to 14 digits, such as +14155552671.', 'to');
+    throw new DomainError('parameter_invalid',
+      '`to` must be a mobile number in E.164: + and the country code, then up to 14 digits, such as +14155552671.', 'to');
   }
   return { to: mobile.number, country: mobile.country, customerId: null };
+}
+
+/** The text's segments, or a 400 naming `param` when it is empty or longer than SMS_SEGMENTS_MAX. */
+function countedText(text: string, param: string): SegmentCount {
+  const count = countSegments(text);
+  if (text.length === 0 || count.segments > SMS_SEGMENTS_MAX) {
+    throw new DomainError('parameter_invalid', `\`${param}\` must be 1 to ${SMS_SEGMENTS_MAX} segments (up to 1530 GSM-7 characters, `
+      + `or 670 UTF-16 code units once it needs UCS-2); this one is ${count.segments} ${count.encoding} segments.`, param);
+  }
+  return count;
 }
 
 /** The price per segment to a country; a 422 country_not_supported when the operator switched SMS off there or set no price. */
@@ -99,7 +110,8 @@ async function destinationPrice(q: Queryable, owner: Owner, country: string, par
   await requireCountryEnabled(q, country, 'sms', param);
   const price = await priceFor(q, owner.mode, country);
   if (!price) {
-    throw new DomainError('country_not_supported', `SMS to ${country} has no price in ${owner.mode}: see GET /v1/sms/countries.`, param, { country, service: 'sms' });
+    throw new DomainError('country_not_supported', `SMS to ${country} has no price in ${owner.mode}: see GET /v1/sms/countries.`, param,
+      { country, service: 'sms' });
   }
   return price;
 }
@@ -121,10 +133,7 @@ async function checkRate(tx: Tx, owner: Owner, perMinute: number, at: Date): Pro
  */
 export async function sendSms(tx: Tx, keys: KeyProvider, owner: Owner, input: SmsInput, policy: SmsPolicy, ctx: ActionContext): Promise<Sms> {
   const recipient = await recipientOf(tx, owner, input);
-  const { encoding, segments } = countSegments(input.text);
-  if (input.text.length === 0 || segments > SMS_SEGMENTS_MAX) {
-    throw new DomainError('parameter_invalid', `\`text\` must be 1 to ${SMS_SEGMENTS_MAX} segments: up to 1530 GSM-7 characters, or 670 UTF-16 code units once it needs UCS-2; this one is ${segments} ${encoding} segments.`, 'text');
-  }
+  const { encoding, segments } = countedText(input.text, 'text');
   if (owner.mode === 'live' && !policy.liveProvider) {
     throw new DomainError('sms_unavailable', 'Live SMS are not available on this installation: the operator has not configured an SMS provider.');
   }
@@ -212,10 +221,7 @@ export interface SmsEstimate {
 
 /** What a text to a country would cost, counted as sendSms counts it; moves nothing. */
 export async function estimateSms(q: Queryable, owner: Owner, input: { country?: string; text?: string }): Promise<SmsEstimate> {
-  const segments = input.text === undefined ? null : countSegments(input.text);
-  if (segments && segments.segments > SMS_SEGMENTS_MAX) {
-    throw new DomainError('parameter_invalid', `\`text\` is ${segments.segments} ${segments.encoding} segments; at most ${SMS_SEGMENTS_MAX} can be sent.`, 'text');
-  }
+  const segments = input.text === undefined ? null : countedText(input.text, 'text');
   let price: SmsEstimate['price'] = null;
   if (input.country !== undefined) {
     const row = await destinationPrice(q, owner, input.country, 'country');

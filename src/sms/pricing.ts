@@ -53,13 +53,17 @@ export async function setPrices(tx: Tx, mode: Mode, prices: readonly PriceInput[
       throw new DomainError('parameter_invalid', `Currency ${p.currency} is not supported; use an ISO 4217 code such as USD.`, `prices.${i}.currency`);
     }
     if (p.pricePerSegment <= 0n || p.pricePerSegment > SMS_PRICE_PER_SEGMENT_MAX) {
-      throw new DomainError('parameter_invalid', `\`price_per_segment\` must be from 1 to ${SMS_PRICE_PER_SEGMENT_MAX} minor units.`, `prices.${i}.price_per_segment`);
+      const rule = `\`price_per_segment\` must be from 1 to ${SMS_PRICE_PER_SEGMENT_MAX} minor units.`;
+      throw new DomainError('parameter_invalid', rule, `prices.${i}.price_per_segment`);
     }
   }
   await store.replacePrices(tx, mode, prices, ctx.at);
   await appendAudit(tx, {
     ...ctx, action: 'sms.prices.update', target: mode, result: 'success',
-    details: { countries: prices.length, prices: prices.map((p) => ({ country: p.country, currency: p.currency, price_per_segment: p.pricePerSegment.toString() })) },
+    details: {
+      countries: prices.length,
+      prices: prices.map((p) => ({ country: p.country, currency: p.currency, price_per_segment: p.pricePerSegment.toString() })),
+    },
   });
   return store.selectPrices(tx, mode);
 }
