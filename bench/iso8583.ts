@@ -5,8 +5,10 @@
  * one authorization does, one transaction per request).
  *
  * 1. The real server process on its own fresh database, with the link on
- *    (TESSERA_ISO8583_PORT, sandbox mode), 127.0.0.1 only; N funded cards
- *    made through the API, their numbers read back with a reveal key.
+ *    (TESSERA_ISO8583_PORT, sandbox mode), 127.0.0.1 only, under a master key
+ *    the bench chose; N funded cards made through the API, their numbers
+ *    read from the database and opened with that key (the API's reveal is
+ *    limited to 30 a minute).
  * 2. At each level (16 and 64 connections): R with pgbench at that many
  *    clients, then Tessera: that many TCP connections, each sending 0100s one
  *    after another (a new STAN each, spread over the cards) for the run's
@@ -27,6 +29,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { openPostgres } from '../src/db/index.ts';
+import { SoftwareKeyProvider } from '../src/crypto/index.ts';
 import { verifyLedger } from '../src/ledger/index.ts';
 import { FrameReader, decode, encode, frame, type Message } from '../src/network/codec.ts';
 import { startServer } from './lib/proc.ts';
@@ -135,13 +138,11 @@ async function api<T = Record<string, unknown>>(base: string, token: string, met
 
 interface BenchCard { pan: string; expiry: string }
 
-async function setupCards(base: string, adminToken: string): Promise<{ merchantId: string; cards: BenchCard[] }> {
+async function setupCards(base: string, adminToken: string, benchUrl: string, master: Buffer): Promise<{ merchantId: string; cards: BenchCard[] }> {
   const merchant = await api<{ id: string; sandbox_api_key: string }>(base, adminToken, 'POST', '/admin/v1/merchants', { name: 'ISO 8583 bench' });
   const key = merchant.sandbox_api_key;
-  const reveal = (await api<{ api_key: string }>(base, adminToken, 'POST', `/admin/v1/merchants/${merchant.id}/keys`,
-    { mode: 'sandbox', scopes: ['read', 'write', 'cards:reveal'] })).api_key;
   await api(base, key, 'POST', '/v1/simulate/wallet_deposits', { currency: 'USD', amount: CARDS * FUND_PER_CARD });
-  const cards: BenchCard[] = new Array(CARDS);
+  const ids: string[] = new Array(CARDS);
   let next = 0;
   await Promise.all(Array.from({ length: SETUP_CONCURRENCY }, async () => {
     while (next < CARDS) {
@@ -153,10 +154,15 @@ async function setupCards(base: string, adminToken: string): Promise<{ merchantI
       const account = await api(base, key, 'POST', `/v1/customers/${String(customer.id)}/accounts`, { currency: 'USD' });
       const card = await api(base, key, 'POST', `/v1/accounts/${String(account.id)}/cards`, { type: 'virtual' });
       await api(base, key, 'POST', `/v1/cards/${String(card.id)}/fund`, { amount: FUND_PER_CARD });
-      const d = await api<{ number: string; exp_month: number; exp_year: number }>(base, reveal, 'GET', `/v1/cards/${String(card.id)}/details`);
-      cards[i] = { pan: d.number, expiry: `${String(d.exp_year % 100).padStart(2, '0')}${String(d.exp_month).padStart(2, '0')}` };
+      ids[i] = String(card.id);
     }
   }));
+  const keys = new SoftwareKeyProvider(master);
+  const rows = await adminQuery<{ id: string; pan_sealed: Buffer; exp_month: number; exp_year: number }>(benchUrl,
+    'SELECT id, pan_sealed, exp_month, exp_year FROM cards WHERE id = ANY($1::text[])', [ids]);
+  const cards = await Promise.all(rows.map(async (r) => ({
+    pan: await keys.decryptPan(r.pan_sealed, r.id), expiry: `${String(r.exp_year % 100).padStart(2, '0')}${String(r.exp_month).padStart(2, '0')}`,
+  })));
   return { merchantId: merchant.id, cards };
 }
 
@@ -303,18 +309,24 @@ async function main(): Promise<number> {
   log(`Tessera ISO 8583 benchmark: ${CARDS} cards, ${RUN_SECONDS} s per run, connections ${CONNECTIONS.join('/')}; `
     + `${os.cpus().length} cores, Node ${process.version}, load average ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
 
-  const [pgInfo] = await adminQuery<{ pid: number; v: string }>(serverUrl, 'SELECT pg_backend_pid() AS pid, version() AS v');
+  // The postmaster, from a backend of ours while it is connected.
+  const probe = new pg.Client({ connectionString: serverUrl });
+  await probe.connect();
+  const { rows: [pgInfo] } = await probe.query<{ pid: number; v: string }>('SELECT pg_backend_pid() AS pid, version() AS v');
+  const postmaster = postmasterOf(pgInfo!.pid);
+  await probe.end();
   log(`PostgreSQL: ${pgInfo!.v.split(',')[0]}`);
   const pgbUrl = await createDatabase(serverUrl, `tessera_bench_isopgb_${id}`);
   await run('psql', ['--no-psqlrc', '--quiet', '-v', 'ON_ERROR_STOP=1', '-v', `accounts=${CARDS}`, '-f', path.join(ROOT, 'bench/pgbench-authorization-init.sql')],
     libpqEnv(pgbUrl), 60_000);
   const benchUrl = await createDatabase(serverUrl, `tessera_bench_iso_${id}`);
   const adminToken = crypto.randomBytes(24).toString('hex');
+  const master = crypto.randomBytes(32);
   const env: NodeJS.ProcessEnv = Object.fromEntries(Object.entries(process.env)
     .filter(([k]) => (!k.startsWith('TESSERA_') || k === 'TESSERA_AUTHORIZATION_LANES') && k !== 'NODE_ENV'));
   Object.assign(env, {
     PORT: '0', HOST: '127.0.0.1', DATABASE_URL: benchUrl, TESSERA_DATA_DIR: path.join(tmp, 'data'), LOG_LEVEL: 'warn',
-    TESSERA_RATE_LIMIT_MAX: '1000000', TESSERA_ADMIN_TOKEN: adminToken,
+    TESSERA_RATE_LIMIT_MAX: '1000000', TESSERA_ADMIN_TOKEN: adminToken, TESSERA_MASTER_KEY: master.toString('hex'),
     TESSERA_ISO8583_PORT: '0', TESSERA_ISO8583_HOST: '127.0.0.1', TESSERA_ISO8583_MODE: 'sandbox',
   });
   const server = await startServer(ROOT, env);
@@ -324,12 +336,10 @@ async function main(): Promise<number> {
   const m = /ISO 8583:\s+tcp:\/\/127\.0\.0\.1:(\d+)/.exec(server.output());
   if (!m) throw new Error(`the server printed no ISO 8583 address:\n${server.output()}`);
   const port = Number(m[1]);
-  // The postmaster, from a backend of the server's, while it is connected (pgInfo's backend has gone).
-  const [backend] = await adminQuery<{ pid: number }>(serverUrl, 'SELECT pg_backend_pid() AS pid');
-  const pids: Pids = { server: server.pid, postmaster: postmasterOf(backend!.pid) };
+  const pids: Pids = { server: server.pid, postmaster };
   log(`  server pid ${server.pid}, HTTP ${server.url}, ISO 8583 127.0.0.1:${port}; PostgreSQL postmaster ${pids.postmaster ?? '—'}`);
   const setupStart = Date.now();
-  const { merchantId, cards } = await setupCards(server.url, adminToken);
+  const { merchantId, cards } = await setupCards(server.url, adminToken, benchUrl, master);
   log(`  ${cards.length} cards funded in ${((Date.now() - setupStart) / 1000).toFixed(1)} s`);
 
   const all = newTally();
