@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { FrameReader, decode, encode, frame, type Message } from './codec.ts';
 import { FIELDS, FRAME_MAX_BYTES } from './fields.ts';
@@ -159,5 +160,34 @@ describe('framing: a 2-byte big-endian length', () => {
     head.writeUInt16BE(FRAME_MAX_BYTES + 1);
     expect(reader.push(head)).toEqual([{ kind: 'too_large', length: FRAME_MAX_BYTES + 1 }]);
     expect(reader.push(frame(one))).toEqual([]);
+  });
+});
+
+describe('nothing a counterparty sends makes the codec throw (property tests)', () => {
+  it('decodes any bytes to a message or a reason, never an exception', () => {
+    fc.assert(fc.property(fc.uint8Array({ maxLength: 300 }), (bytes) => {
+      const r = decode(Buffer.from(bytes));
+      expect(typeof r.ok).toBe('boolean');
+    }), { numRuns: 2000 });
+  });
+
+  it('decodes any valid message back to itself, and any truncation of it to a reason', () => {
+    const valueOf = (bit: number) => {
+      const spec = FIELDS.get(bit)!;
+      const chars = { n: '0123456789', an: 'AZaz09 ', ans: ' !~aZ9#', z: '0123456789=D', b: '0123456789ABCDEF' }[spec.type];
+      const max = spec.type === 'b' ? spec.max / 4 : spec.max;
+      const min = spec.length === 'fixed' ? max : 0;
+      return fc.array(fc.constantFrom(...chars.split('')), { minLength: min, maxLength: Math.min(max, 60) }).map((a) => a.join(''))
+        .filter((v) => spec.length !== 'fixed' || v.length === max);
+    };
+    const fixedShort = [...FIELDS].filter(([, spec]) => spec.length !== 'fixed' || (spec.type === 'b' ? spec.max / 4 : spec.max) <= 60).map(([bit]) => bit);
+    const message = fc.subarray(fixedShort, { minLength: 1 }).chain((bits) =>
+      fc.tuple(...bits.map((bit) => valueOf(bit).map((v) => [bit, v] as [number, string]))).map((entries) => ({ mti: '0100', fields: new Map(entries) })));
+    fc.assert(fc.property(message, fc.nat(), (m, cut) => {
+      const bytes = encode(m);
+      expect(decode(bytes)).toEqual({ ok: true, message: m });
+      const truncated = decode(bytes.subarray(0, cut % bytes.length));
+      expect(truncated.ok).toBe(false);
+    }), { numRuns: 500 });
   });
 });

@@ -93,7 +93,17 @@ export function startListener(options: ListenerOptions): Promise<NetworkListener
       observer?.connections(sockets.size);
     });
     const send = (response: Message) => {
-      if (!socket.destroyed && socket.writable) socket.write(frame(encode(response)));
+      if (socket.destroyed || !socket.writable) return;
+      let bytes: Buffer;
+      try {
+        bytes = frame(encode(response));
+      } catch (err) {
+        // A response that does not encode is a bug; it costs this connection, never the process.
+        log.warn({ peer, err, iso8583: loggable(response) }, 'iso8583: a response could not be encoded; closing the connection');
+        socket.destroy();
+        return;
+      }
+      socket.write(bytes);
     };
 
     const answer = (request: Message, started: number) => {
@@ -130,10 +140,19 @@ export function startListener(options: ListenerOptions): Promise<NetworkListener
           }, 'iso8583 message');
         });
       pending.add(work);
-      void work.finally(() => pending.delete(work));
+      void work.catch((err: unknown) => log.warn({ peer, err }, 'iso8583: answering failed')).finally(() => pending.delete(work));
     };
 
     socket.on('data', (chunk: Buffer) => {
+      try {
+        receive(chunk);
+      } catch (err) {
+        // Nothing a counterparty sends may take the process down: a fault here closes only this connection.
+        log.warn({ peer, err }, 'iso8583: a frame could not be handled; closing the connection');
+        socket.destroy();
+      }
+    });
+    const receive = (chunk: Buffer) => {
       for (const event of reader.push(chunk)) {
         if (event.kind === 'too_large') return close('too_large', { length: event.length });
         const started = performance.now();
@@ -152,7 +171,7 @@ export function startListener(options: ListenerOptions): Promise<NetworkListener
         }
         return close('unreadable', { reason: decoded.reason });
       }
-    });
+    };
   });
 
   return new Promise((resolve, reject) => {
