@@ -46,6 +46,7 @@ import { cpuSnapshot, cpuSplit, postmasterOf, type CpuSplit } from './lib/cpu.ts
 import { libpqEnv, pgbench, run, type PgbenchRun } from './lib/pgbench.ts';
 import { fmt, table } from './lib/stats.ts';
 import { sampleActivity, type ActivityReport } from './lib/activity.ts';
+import { adminQuery, cleanup, cleanupOnExit, createDatabase, onCleanup } from './lib/setup.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -113,57 +114,7 @@ const log = (msg: string) => process.stdout.write(`${msg}\n`);
 
 // ---------- cleanup, also on failure and on signals ----------
 
-const cleanups: Array<() => Promise<void>> = [];
-let cleaning: Promise<void> | null = null;
-function cleanup(): Promise<void> {
-  cleaning ??= (async () => {
-    for (const fn of cleanups.reverse()) {
-      try {
-        await fn();
-      } catch (err) {
-        process.stderr.write(`bench: cleanup step failed: ${err instanceof Error ? err.message : String(err)}\n`);
-      }
-    }
-  })();
-  return cleaning;
-}
-for (const event of ['unhandledRejection', 'uncaughtException'] as const) {
-  process.once(event, (err: unknown) => {
-    process.stderr.write(`bench: ${event}: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
-    void cleanup().then(() => process.exit(1));
-  });
-}
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    process.stderr.write(`bench: ${signal}, cleaning up\n`);
-    void cleanup().then(() => process.exit(130));
-  });
-}
-
-function dbUrl(serverUrl: string, database: string): string {
-  const u = new URL(serverUrl);
-  u.pathname = `/${database}`;
-  return u.toString();
-}
-
-async function adminQuery<R extends pg.QueryResultRow>(serverUrl: string, sql: string, params: unknown[] = []): Promise<R[]> {
-  const c = new pg.Client({ connectionString: serverUrl });
-  await c.connect();
-  try {
-    return (await c.query<R>(sql, params)).rows;
-  } finally {
-    await c.end();
-  }
-}
-
-async function createDatabase(serverUrl: string, name: string): Promise<string> {
-  await adminQuery(serverUrl, `CREATE DATABASE ${name}`);
-  cleanups.push(async () => {
-    await adminQuery(serverUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    log(`dropped database ${name}`);
-  });
-  return dbUrl(serverUrl, name);
-}
+cleanupOnExit({ onCrash: true });
 
 // ---------- R: pgbench ----------
 
@@ -693,7 +644,7 @@ async function main(): Promise<number> {
   }
   const id = crypto.randomBytes(4).toString('hex');
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-bench-'));
-  cleanups.push(async () => fs.rmSync(tmp, { recursive: true, force: true }));
+  onCleanup(async () => fs.rmSync(tmp, { recursive: true, force: true }));
 
   const [version] = await adminQuery<{ v: string; max: string }>(serverUrl, "SELECT version() AS v, current_setting('max_connections') AS max");
   log(`Tessera authorization benchmark: ${CARDS} cards, ${RUN_SECONDS} s per run, connections ${CONNECTIONS.join('/')}, `
@@ -702,12 +653,12 @@ async function main(): Promise<number> {
   const postmaster = await findPostmaster(serverUrl);
   if (postmaster === null) log('  (the PostgreSQL server\'s processes are not visible in /proc: its CPU share will show as "other")');
 
-  const pgbUrl = await createDatabase(serverUrl, `tessera_bench_pgb_${id}`);
+  const pgbUrl = await createDatabase(serverUrl, `tessera_bench_pgb_${id}`, log);
   await initR(pgbUrl);
 
   log('\n[1/3] Tessera: the real server process on its own database');
   const benchName = `tessera_bench_${id}`;
-  const benchUrl = await createDatabase(serverUrl, benchName);
+  const benchUrl = await createDatabase(serverUrl, benchName, log);
   const adminToken = crypto.randomBytes(24).toString('hex');
   // The server's own settings are the bench's; only the authorization lanes may be chosen from outside (to compare).
   const env: NodeJS.ProcessEnv = Object.fromEntries(Object.entries(process.env)
@@ -718,7 +669,7 @@ async function main(): Promise<number> {
   });
   const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
   const server = await startServer(ROOT, env, nodeArgs);
-  cleanups.push(async () => {
+  onCleanup(async () => {
     await server.stop();
   });
   log(`  server pid ${server.pid} at ${server.url}; PostgreSQL postmaster pid ${postmaster ?? '—'}`);

@@ -36,6 +36,7 @@ import { startServer } from './lib/proc.ts';
 import { cpuSnapshot, cpuSplit, postmasterOf, type CpuSplit } from './lib/cpu.ts';
 import { libpqEnv, pgbench, run, type PgbenchRun } from './lib/pgbench.ts';
 import { fmt, quantile, table } from './lib/stats.ts';
+import { adminQuery, cleanup, cleanupOnExit, createDatabase, onCleanup } from './lib/setup.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -79,50 +80,7 @@ const log = (msg: string) => process.stdout.write(`${msg}\n`);
 
 // ---------- cleanup, also on failure and on signals ----------
 
-const cleanups: Array<() => Promise<void>> = [];
-let cleaning: Promise<void> | null = null;
-function cleanup(): Promise<void> {
-  cleaning ??= (async () => {
-    for (const fn of cleanups.reverse()) {
-      try {
-        await fn();
-      } catch (err) {
-        process.stderr.write(`bench: cleanup step failed: ${err instanceof Error ? err.message : String(err)}\n`);
-      }
-    }
-  })();
-  return cleaning;
-}
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    process.stderr.write(`bench: ${signal}, cleaning up\n`);
-    void cleanup().then(() => process.exit(130));
-  });
-}
-
-function dbUrl(serverUrl: string, database: string): string {
-  const u = new URL(serverUrl);
-  u.pathname = `/${database}`;
-  return u.toString();
-}
-
-async function adminQuery<R extends pg.QueryResultRow>(url: string, sql: string, params: unknown[] = []): Promise<R[]> {
-  const c = new pg.Client({ connectionString: url });
-  await c.connect();
-  try {
-    return (await c.query<R>(sql, params)).rows;
-  } finally {
-    await c.end();
-  }
-}
-
-async function createDatabase(serverUrl: string, name: string): Promise<string> {
-  await adminQuery(serverUrl, `CREATE DATABASE ${name}`);
-  cleanups.push(async () => {
-    await adminQuery(serverUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  });
-  return dbUrl(serverUrl, name);
-}
+cleanupOnExit({ onCrash: false });
 
 // ---------- setup through the API ----------
 
@@ -305,7 +263,7 @@ async function main(): Promise<number> {
   }
   const id = crypto.randomBytes(4).toString('hex');
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-bench-iso-'));
-  cleanups.push(async () => fs.rmSync(tmp, { recursive: true, force: true }));
+  onCleanup(async () => fs.rmSync(tmp, { recursive: true, force: true }));
   log(`Tessera ISO 8583 benchmark: ${CARDS} cards, ${RUN_SECONDS} s per run, connections ${CONNECTIONS.join('/')}; `
     + `${os.cpus().length} cores, Node ${process.version}, load average ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
 
@@ -330,7 +288,7 @@ async function main(): Promise<number> {
     TESSERA_ISO8583_PORT: '0', TESSERA_ISO8583_HOST: '127.0.0.1', TESSERA_ISO8583_MODE: 'sandbox',
   });
   const server = await startServer(ROOT, env);
-  cleanups.push(async () => {
+  onCleanup(async () => {
     await server.stop();
   });
   const m = /ISO 8583:\s+tcp:\/\/127\.0\.0\.1:(\d+)/.exec(server.output());

@@ -307,4 +307,5 @@ export async function openPgliteDir(dataDir: string): Promise<Db> {
 export { migrate, pendingMigrations } from './migrate.ts';
 export { ADVISORY_LOCKS } from './locks.ts';
 export { Statement, textLiteral } from './statement.ts';
+export { startPassLoop, OUTAGE_BACKOFF_MAX_MS, type PassLoopOptions } from './passes.ts';
 export { lockDataDir, DataDirLockedError } from './lock.ts';

@@ -1,4 +1,4 @@
-import { isConnectionError, type Db, type Tx } from '../db/index.ts';
+import { startPassLoop, type Db, type Tx } from '../db/index.ts';
 import type { KeyProvider } from '../crypto/index.ts';
 import type { Clock } from '../lib/clock.ts';
 import * as store from './store.ts';
@@ -31,8 +31,6 @@ export const NOTIFICATION_CLAIM_BATCH = 16;
 const LEASE_MS = 60_000;
 /** Why 1 s: an activation code should leave within about a second; a pass with nothing due is one cheap query. */
 export const NOTIFICATION_DISPATCH_INTERVAL_MS = 1_000;
-/** During a database outage, passes back off up to this. */
-const OUTAGE_BACKOFF_MAX_MS = 16_000;
 
 /** After `attemptsMade` failed attempts: the delay before the next one, or null when they are used up. */
 export function nextNotificationDelayMs(attemptsMade: number, random: () => number): number | null {
@@ -118,41 +116,10 @@ async function deliver(deps: NotificationDispatchDeps, row: store.NotificationRo
   return status;
 }
 
-/**
- * The job: a pass every interval, never two at once in this process (other
- * processes share the work through SKIP LOCKED), another at once while passes
- * come back full, and a backoff while the database is unreachable.
- */
+/** The job: a pass loop (db/passes.ts) that goes again at once while a pass claims a full batch. */
 export function startNotificationDispatcher(deps: NotificationDispatchDeps, intervalMs = NOTIFICATION_DISPATCH_INTERVAL_MS): { stop(): void } {
-  let running = false;
-  let stopped = false;
-  let outagePasses = 0;
-  let notBefore = 0;
-  const pass = async () => {
-    if (running || stopped || Date.now() < notBefore) return;
-    running = true;
-    try {
-      let r: NotificationDispatchResult;
-      do r = await dispatchNotificationsOnce(deps);
-      while (!stopped && r.attempted >= NOTIFICATION_CLAIM_BATCH);
-      outagePasses = 0;
-    } catch (err) {
-      if (isConnectionError(err)) {
-        notBefore = Date.now() + Math.min(intervalMs * 2 ** outagePasses, OUTAGE_BACKOFF_MAX_MS);
-        outagePasses++;
-      } else if (!stopped) {
-        deps.log?.error({ err, job: 'notification-dispatch' }, 'job failed');
-      }
-    } finally {
-      running = false;
-    }
-  };
-  const timer = setInterval(() => void pass(), intervalMs);
-  timer.unref();
-  return {
-    stop() {
-      stopped = true;
-      clearInterval(timer);
-    },
-  };
+  return startPassLoop({
+    job: 'notification-dispatch', intervalMs, log: deps.log,
+    pass: async () => (await dispatchNotificationsOnce(deps)).attempted >= NOTIFICATION_CLAIM_BATCH,
+  });
 }

@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { Webhook } from 'standardwebhooks';
-import { isConnectionError, type Db, type Tx } from '../db/index.ts';
+import { startPassLoop, type Db, type Tx } from '../db/index.ts';
 import type { KeyProvider } from '../crypto/keys.ts';
 import type { Clock } from '../lib/clock.ts';
 import { newId } from '../lib/ids.ts';
@@ -213,46 +213,10 @@ async function disableEndpoint(tx: Tx, endpoint: WebhookEndpoint, reason: 'faili
   });
 }
 
-/** Why 16 s: during an outage the dispatcher asks at most this rarely; deliveries are retried for days anyway. */
-export const DISPATCH_OUTAGE_BACKOFF_MAX_MS = 16_000;
-
-/**
- * The delivery job: a pass every DISPATCH_INTERVAL_MS, never two at once in
- * this process (other processes share the work through SKIP LOCKED), and
- * another pass at once while passes come back full. While the database is
- * unreachable it backs off (1, 2, 4 … 16 s) without logging each failure: the
- * database layer reports the outage once.
- */
+/** The delivery job: a pass loop (db/passes.ts) that goes again at once while a pass claims a full batch. */
 export function startDispatcher(deps: DispatchDeps, intervalMs = DISPATCH_INTERVAL_MS): { stop(): void } {
-  let running = false;
-  let stopped = false;
-  let outagePasses = 0;
-  let notBefore = 0;
-  const pass = async () => {
-    if (running || stopped || Date.now() < notBefore) return;
-    running = true;
-    try {
-      let r: DispatchResult;
-      do r = await dispatchOnce(deps);
-      while (!stopped && r.attempted >= CLAIM_BATCH);
-      outagePasses = 0;
-    } catch (err) {
-      if (isConnectionError(err)) {
-        notBefore = Date.now() + Math.min(intervalMs * 2 ** outagePasses, DISPATCH_OUTAGE_BACKOFF_MAX_MS);
-        outagePasses++;
-      } else if (!stopped) {
-        deps.log?.error({ err, job: 'webhook-dispatch' }, 'job failed');
-      }
-    } finally {
-      running = false;
-    }
-  };
-  const timer = setInterval(() => void pass(), intervalMs);
-  timer.unref();
-  return {
-    stop() {
-      stopped = true;
-      clearInterval(timer);
-    },
-  };
+  return startPassLoop({
+    job: 'webhook-dispatch', intervalMs, log: deps.log,
+    pass: async () => (await dispatchOnce(deps)).attempted >= CLAIM_BATCH,
+  });
 }
