@@ -120,10 +120,13 @@ export function spendJsonSql(s: Statement, by: 'card' | 'customer', windows: rea
   const unnested = `unnest(${s.param(windows.map((w) => w.key.split('@')[1]!), 'text[]')}, ${s.param(windows.map((w) => w.ownerId), 'text[]')},
       ${s.param(starts.map((w) => w.daily), 'timestamptz[]')}, ${s.param(starts.map((w) => w.weekly), 'timestamptz[]')},
       ${s.param(starts.map((w) => w.monthly), 'timestamptz[]')}, ${s.param(starts.map((w) => w.yearly), 'timestamptz[]')}) AS w(day, owner, d, wk, mo, yr)`;
-  // Customer windows arrive keyed by card: each card's holder gets the card's day.
+  // Customer windows arrive keyed by card: each card's holder gets the card's day. Only owners with spending
+  // controls need their spend (summing a card's whole history costs more as it grows); the others read nothing.
+  const controlled = `EXISTS (SELECT 1 FROM spending_controls sc WHERE sc.owner_type = '${by}' AND sc.owner_id = `;
   const owners = by === 'card'
-    ? `SELECT DISTINCT owner, day, d, wk, mo, yr FROM ${unnested}`
-    : `SELECT DISTINCT h.customer_id AS owner, w.day, w.d, w.wk, w.mo, w.yr FROM ${unnested} JOIN (${holders}) h ON h.card_id = w.owner`;
+    ? `SELECT DISTINCT owner, day, d, wk, mo, yr FROM ${unnested} WHERE ${controlled}w.owner)`
+    : `SELECT DISTINCT h.customer_id AS owner, w.day, w.d, w.wk, w.mo, w.yr FROM ${unnested} JOIN (${holders}) h ON h.card_id = w.owner
+       WHERE ${controlled}h.customer_id)`;
   // LATERAL: each (owner, day) sums its own rows through the (owner, created_at) index, never a scan of every authorization.
   return `(SELECT COALESCE(json_agg(json_build_object('key', o.owner || '@' || o.day, 'daily', t.daily::text, 'weekly', t.weekly::text,
             'monthly', t.monthly::text, 'yearly', t.yearly::text, 'all_time', t.all_time::text, 'daily_count', t.daily_count)), '[]')
