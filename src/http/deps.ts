@@ -1,5 +1,5 @@
 import type { Config } from '../config.ts';
-import type { Db } from '../db/index.ts';
+import type { Db, Tx } from '../db/index.ts';
 import type { Clock } from '../lib/clock.ts';
 import type { KeyProvider } from '../crypto/keys.ts';
 import type { Principal, Scope } from '../merchants/index.ts';
@@ -21,6 +21,13 @@ declare module 'fastify' {
     auth?: RouteAuth;
     /** The scope a merchant key needs; by default `read` for GET and `write` otherwise. */
     scope?: Scope;
+    /** A simulation route: a live key is refused with 403 `sandbox_only` (SPEC §1). */
+    sandboxOnly?: boolean;
+    /**
+     * The handler runs in one transaction with the claim of the Idempotency-Key (see http/route.ts);
+     * `{ secret: true }` when its answer carries a secret shown once.
+     */
+    idempotent?: boolean | { secret: true };
   }
   interface FastifyInstance {
     deps: AppDeps;
@@ -30,5 +37,7 @@ declare module 'fastify' {
   interface FastifyRequest {
     principal: Principal | null;
     operator: boolean;
+    /** The transaction of an `idempotent` route's handler (read it with txOf()); null elsewhere. */
+    tx: Tx | null;
   }
 }

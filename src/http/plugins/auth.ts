@@ -125,6 +125,10 @@ export function registerAuth(app: FastifyInstance, limits: RateLimits): void {
   app.addHook('onRequest', async (request, reply) => {
     await authenticateRequest(app, limits, request, reply);
   });
+  // After validation, as the handlers' own checks were: a malformed simulation request is a 400 in either mode.
+  app.addHook('preHandler', async (request) => {
+    if (request.routeOptions.config?.sandboxOnly) requireSandbox(request);
+  });
 }
 
 async function authenticateRequest(app: FastifyInstance, limits: RateLimits, request: FastifyRequest, reply: FastifyReply): Promise<void> {

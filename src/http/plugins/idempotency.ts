@@ -92,7 +92,7 @@ const sealAad = (scope: string, method: string, path: string, key: string, statu
  */
 export async function mutation<T>(
   request: FastifyRequest, reply: FastifyReply, work: (tx: Tx) => Promise<MutationResult<T>>, options: MutationOptions = {},
-): Promise<T | unknown> {
+): Promise<T> {
   const { db, clock, keys } = request.server.deps;
   const key = keyOf(request);
   if (key === null) {
@@ -168,13 +168,40 @@ export async function mutation<T>(
   }
   if (outcome instanceof Replay) reply.header('Idempotent-Replayed', 'true');
   reply.code(outcome.status);
-  return outcome.body;
+  // A replay is the stored answer of this same route, method and body, so it has the route's type.
+  return outcome.body as T;
 }
 
-/** Reject a malformed Idempotency-Key before any work, and purge expired keys now and then. */
+/**
+ * Reject a malformed Idempotency-Key before any work; and run the handler of every route declared
+ * `config.idempotent` through mutation(), so that no route has to remember to (see http/route.ts).
+ * An onRoute hook: it must be added before the routes are, and it reaches routes of child plugins too.
+ */
 export function registerIdempotency(app: FastifyInstance): void {
+  app.decorateRequest('tx', null);
   app.addHook('preHandler', async (request) => {
     if (MUTATING.has(request.method)) keyOf(request);
+  });
+  app.addHook('onRoute', (route) => {
+    const declared = route.config?.idempotent;
+    if (!declared) return;
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    if (!methods.every((m) => MUTATING.has(m))) {
+      throw new Error(`route ${route.url}: config.idempotent is for POST, PUT, PATCH and DELETE only`);
+    }
+    const handler = route.handler;
+    const options: MutationOptions = declared === true ? {} : declared;
+    route.handler = function idempotentHandler(request, reply) {
+      return mutation(request, reply, async (tx) => {
+        request.tx = tx;
+        try {
+          const body: unknown = await handler.call(this, request, reply);
+          return { status: reply.statusCode, body };
+        } finally {
+          request.tx = null;
+        }
+      }, options);
+    };
   });
 }
 

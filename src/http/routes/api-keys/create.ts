@@ -1,36 +1,36 @@
-import type { FastifyInstance } from 'fastify';
 import { Type } from '@fastify/type-provider-typebox';
-import { createRestrictedKey, KEY_NAME_LENGTH_MAX, SCOPES, type Scope } from '../../../merchants/index.ts';
+import { createRestrictedKey, KEY_NAME_LENGTH_MAX, SCOPES } from '../../../merchants/index.ts';
 import { actionContext, principalOf } from '../../plugins/auth.ts';
-import { mutation } from '../../plugins/idempotency.ts';
-import { ApiKeySchema, ScopeSchema, presentKey } from '../../presenters/merchants.ts';
+import { API_KEY_EXAMPLE, ApiKeySchema, ScopeSchema, presentKey } from '../../presenters/merchants.ts';
 import { errorResponses } from '../../schemas.ts';
+import { txOf, type TypedApp } from '../../route.ts';
 import { keysRoute } from './shared.ts';
 
 export const CreateApiKeyBody = Type.Object({
   name: Type.String({ minLength: 1, maxLength: KEY_NAME_LENGTH_MAX, description: 'What the key is for, shown in lists.' }),
   scopes: Type.Array(ScopeSchema, { minItems: 1, maxItems: SCOPES.length, uniqueItems: true, description: "Among the calling key's scopes." }),
-}, { additionalProperties: false });
+}, { additionalProperties: false, examples: [{ name: 'support desk', scopes: ['read', 'cards:reveal'] }] });
 
-export function createApiKeyRoute(app: FastifyInstance): void {
+export const CreatedApiKeySchema = Type.Object({
+  ...ApiKeySchema.properties,
+  api_key: Type.String({ description: 'sk_sandbox_… or sk_live_…, shown once.' }),
+}, { examples: [{ ...API_KEY_EXAMPLE, api_key: 'sk_sandbox_9dY2kQwE1pV7mZr4sT8uXc3bN6hJ0aLfG5oK2iWqR1e' }] });
+
+export function createApiKeyRoute(app: TypedApp): void {
   app.post('/v1/api_keys', {
-    ...keysRoute,
+    config: { ...keysRoute.config, idempotent: { secret: true } },
     schema: {
-      ...keysRoute.schema, summary: 'Create a restricted API key',
+      ...keysRoute.schema, operationId: 'apiKeys.create', summary: 'Create a restricted API key',
       description: "Creates a key in the calling key's mode, with scopes among the calling key's own (asking for more is 403 "
         + '`insufficient_scope`). The key (`api_key`) is in this response only: Tessera stores its hash. A retry with the same '
         + 'Idempotency-Key gets the same key again (the stored answer is sealed). At most 100 active keys per merchant and mode. '
         + 'Needs `keys:write`. Audited.',
       body: CreateApiKeyBody,
-      response: {
-        201: Type.Object({ ...ApiKeySchema.properties, api_key: Type.String({ description: 'sk_sandbox_… or sk_live_…, shown once.' }) }),
-        ...errorResponses(403, 409, 422),
-      },
+      response: { 201: CreatedApiKeySchema, ...errorResponses(403, 409, 422) },
     },
-  }, (request, reply) =>
-    mutation(request, reply, async (tx) => {
-      const body = request.body as { name: string; scopes: Scope[] };
-      const issued = await createRestrictedKey(tx, principalOf(request), body, actionContext(request, app.deps.clock.now()));
-      return { status: 201, body: { ...presentKey(issued.key), api_key: issued.secret } };
-    }, { secret: true }));
+  }, async (request, reply) => {
+    const issued = await createRestrictedKey(txOf(request), principalOf(request), request.body, actionContext(request, app.deps.clock.now()));
+    reply.code(201);
+    return { ...presentKey(issued.key), api_key: issued.secret };
+  });
 }
