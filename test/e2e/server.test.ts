@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -28,11 +28,14 @@ describe('the real server process', () => {
       testDb = await createTestDb({ poolSize: 1 });
       env.DATABASE_URL = testDb.url!;
     }
-    // Exactly what `npm start` runs (package.json), without npm in between, so that the signal and the
-    // exit code are the server's own.
-    const start = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')).scripts.start as string;
-    expect(start).toBe('node --import tsx src/main.ts');
-    const child = spawn(process.execPath, start.split(' ').slice(1), { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    // Exactly what `npm start` runs (package.json): the build when dist/ is stale, then the compiled server,
+    // without npm in between, so that the signal and the exit code are the server's own.
+    const scripts = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')).scripts as Record<string, string>;
+    expect(scripts.prestart).toBe('node scripts/build.mjs --if-stale');
+    expect(scripts.start).toBe('node dist/main.js');
+    const build = spawnSync(process.execPath, ['scripts/build.mjs', '--if-stale'], { cwd: root, encoding: 'utf8' });
+    expect(build.status, build.stderr).toBe(0);
+    const child = spawn(process.execPath, ['dist/main.js'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     child.stderr.on('data', (d) => (out += d));
