@@ -25,7 +25,7 @@ const restrict = (layer, extra = []) => ({
 });
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', '.tessera/**', 'dashboard/dist/**', 'coverage/**', 'packages/*/dist/**', 'packages/sdk/src/schema.d.ts'] },
+  { ignores: ['node_modules/**', '.tessera/**', 'dashboard/dist/**', 'coverage/**', 'packages/*/dist/**', 'packages/sdk/src/schema.ts'] },
   ...tseslint.configs.recommended,
   {
     rules: {

@@ -2,7 +2,7 @@
  * `npm run sdk:generate`: build the server app in this process (never listening, on an empty in-memory
  * PGlite that no request reaches), take its OpenAPI document and write
  *   packages/sdk/openapi.json      the document, pretty, keys in a stable order
- *   packages/sdk/src/schema.d.ts   its types, by openapi-typescript
+ *   packages/sdk/src/schema.ts     its types (only types: tsc emits its .d.ts into dist), by openapi-typescript
  * `npm run sdk:check` (this script with --check) generates into a temporary directory and exits 1 when the
  * checked-in files differ, so CI fails on types that no longer match the server.
  */
@@ -20,7 +20,7 @@ import { systemClock } from '../../../src/lib/clock.ts';
 
 const SDK_DIR = path.resolve(import.meta.dirname, '..');
 const ROOT = path.resolve(SDK_DIR, '../..');
-const FILES = { openapi: 'openapi.json', schema: path.join('src', 'schema.d.ts') } as const;
+const FILES = { openapi: 'openapi.json', schema: path.join('src', 'schema.ts') } as const;
 
 /**
  * Keys sorted at every level, so that the order routes happen to be registered in never shows as a diff;
@@ -78,7 +78,7 @@ async function main(): Promise<number> {
       return !fs.existsSync(current) || !fs.readFileSync(path.join(tmp, file)).equals(fs.readFileSync(current));
     });
     if (stale.length === 0) {
-      process.stdout.write('sdk:check: packages/sdk/openapi.json and src/schema.d.ts match the server.\n');
+      process.stdout.write('sdk:check: packages/sdk/openapi.json and src/schema.ts match the server.\n');
       return 0;
     }
     process.stderr.write(`sdk:check: ${stale.map((f) => `packages/sdk/${f}`).join(' and ')} differ from what the server generates now.\n`);

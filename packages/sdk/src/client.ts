@@ -1,6 +1,6 @@
 import createClient, { type Client } from 'openapi-fetch';
 import type { paths } from './schema.js';
-import { signRequest, type SigningKey } from './signing.ts';
+import { signRequest, type SigningKey } from './signing.js';
 
 export type TesseraClient = Client<paths>;
 
