@@ -18,6 +18,7 @@ import { registerMetrics } from './http/plugins/metrics.ts';
 import { registerDocs } from './http/plugins/docs.ts';
 import { registerRoutes } from './http/routes/index.ts';
 import { registerFacades } from './compat/index.ts';
+import { registerDashboard } from './dashboard/index.ts';
 import { AuthorizationService } from './authorizations/index.ts';
 import { decisionTransport } from './http/decision-transport.ts';
 
@@ -112,5 +113,6 @@ export async function buildApp(deps: AppDeps, options: BuildOptions = {}): Promi
   await registerDocs(app);
   registerRoutes(app, metrics);
   await registerFacades(app);
+  await registerDashboard(app);
   return app;
 }
