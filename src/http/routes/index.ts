@@ -30,6 +30,7 @@ import { topupProductRoutes } from './admin/topup-products.ts';
 import { liveAccessRoutes } from './live-access/index.ts';
 import { liveAccessAdminRoutes } from './live-access/admin.ts';
 import { countryRoutes } from './countries/index.ts';
+import { overviewRoute } from './admin/overview.ts';
 
 export function registerRoutes(app: FastifyInstance, metrics: Registry): void {
   systemRoutes(app, metrics);
@@ -46,6 +47,7 @@ export function registerRoutes(app: FastifyInstance, metrics: Registry): void {
   liveAccessAdminRoutes(app);
   countryRoutes(app);
   verifyLedgerRoute(app);
+  overviewRoute(app);
   customerRoutes(app);
   kycRoutes(app);
   accountRoutes(app);
