@@ -1,17 +1,17 @@
 import type { Command } from 'commander';
-import type { Db } from '../db/index.ts';
-import { verifyLedger, type VerifyReport } from '../ledger/index.ts';
+import type { paths } from '@tessera/sdk';
+import { connect, deadline, printJson, request, withServer, type ServerOptions } from './server.ts';
 
-const json = (value: unknown) => JSON.stringify(value, (_k, v) => (typeof v === 'bigint' ? v.toString() : v), 2);
+type Report = paths['/admin/v1/ledger/verify']['get']['responses'][200]['content']['application/json'];
 
-function formatReport(r: VerifyReport): string {
+function formatReport(r: Report): string {
   const lines = [`ledger verify: ${r.ok ? 'OK' : `${r.violations.length}${r.truncated ? '+' : ''} violation(s)`}, ${r.transfers} transfers`];
   for (const l of r.ledgers) {
-    lines.push(`  ${l.ledger} ${l.currency}: ${l.accounts} accounts, debits posted ${l.debitsPosted} / credits posted ${l.creditsPosted}, `
-      + `debits pending ${l.debitsPending} / credits pending ${l.creditsPending}`);
+    lines.push(`  ${l.ledger} ${l.currency}: ${l.accounts} accounts, debits posted ${l.debits_posted} / credits posted ${l.credits_posted}, `
+      + `debits pending ${l.debits_pending} / credits pending ${l.credits_pending}`);
   }
   for (const v of r.violations) {
-    const where = [v.ledger === null ? null : `ledger ${v.ledger}`, v.accountId && `account ${v.accountId}`, v.transferId && `transfer ${v.transferId}`]
+    const where = [v.ledger === null ? null : `ledger ${v.ledger}`, v.account_id && `account ${v.account_id}`, v.transfer_id && `transfer ${v.transfer_id}`]
       .filter(Boolean).join(', ');
     lines.push(`  ✗ ${v.kind}${where ? ` (${where})` : ''}: ${v.detail}`);
   }
@@ -19,22 +19,18 @@ function formatReport(r: VerifyReport): string {
 }
 
 /**
- * `tessera ledger verify`: check the ledger invariants and print the report;
- * the exit code is 1 when anything is broken, so a cron job or CI can alert.
+ * `tessera ledger verify`: the server checks the ledger invariants (GET /admin/v1/ledger/verify) and the
+ * report is printed; the exit code is 1 when anything is broken, so a cron job or CI can alert.
  */
-export function registerLedgerCommands(program: Command, open: () => Promise<{ db: Db; close(): Promise<void> }>): void {
-  const ledger = program.command('ledger').description('Inspect the double-entry ledger');
-  ledger.command('verify')
-    .description('Check the ledger invariants (exit code 1 on any violation)')
-    .option('--json', 'print the report as JSON (amounts as strings)')
-    .action(async (opts: { json?: boolean }) => {
-      const { db, close } = await open();
-      try {
-        const report = await verifyLedger(db);
-        console.log(opts.json ? json(report) : formatReport(report));
-        if (!report.ok) process.exitCode = 1;
-      } finally {
-        await close();
-      }
+export function registerLedgerCommands(program: Command): void {
+  const ledger = program.command('ledger').description('Inspect the double-entry ledger (admin API)');
+  withServer(ledger.command('verify'), 'admin')
+    .description('Check the ledger invariants (exit code 1 on any violation; amounts in minor units)')
+    .action(async (opts: ServerOptions) => {
+      const server = connect(opts, 'admin');
+      const report = await request(server, server.client.GET('/admin/v1/ledger/verify', { signal: deadline() }));
+      if (opts.json) printJson(report);
+      else console.log(formatReport(report));
+      if (!report.ok) process.exitCode = 1;
     });
 }
