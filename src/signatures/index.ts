@@ -10,7 +10,9 @@ import { SIGNATURE_MAX_AGE_S, SIGNATURE_MAX_SKEW_S, verifyRequestSignature, type
 import type { SignaturePolicyCache } from './policy-cache.ts';
 
 export { contentDigest, checkContentDigest, DIGEST_ALGORITHMS } from './digest.ts';
-export { parsePublicKey, tesseraSigningKey, jwkThumbprint, publicKeyObject, type TesseraSigningKey, type PublicJwk } from './keys.ts';
+export {
+  parsePublicKey, tesseraSigningKey, jwkThumbprint, publicKeyObject, PUBLIC_KEY_INPUT_MAX, type TesseraSigningKey, type PublicJwk,
+} from './keys.ts';
 export { signOutgoing, type OutgoingRequest } from './sign.ts';
 export {
   verifyRequestSignature, REQUIRED_COMPONENTS, SIGNATURE_FAILURES, SIGNATURE_MAX_AGE_S, SIGNATURE_MAX_SKEW_S,

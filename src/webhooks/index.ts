@@ -11,10 +11,11 @@ import type { Attempt, Delivery, Owner, StoredEvent, WebhookEndpoint } from './t
 
 export * from './types.ts';
 export { dispatchOnce, startDispatcher, type DispatchDeps, type DispatchResult } from './dispatcher.ts';
-export { checkWebhookUrl, isPublicAddress, type Resolver } from './url.ts';
+export { checkWebhookUrl, isPublicAddress, WEBHOOK_URL_LENGTH_MAX, type Resolver } from './url.ts';
 export { RETRY_SCHEDULE_MS, ATTEMPTS_MAX, DISABLE_AFTER_MS, nextDelayMs, retryAfterMs } from './schedule.ts';
 export { SendError, httpTransport, type Transport, type SendRequest, type SendResult } from './transport.ts';
-export { presentAttempt, presentDelivery, presentEndpoint, presentEvent } from './present.ts';
+// Event payloads need these shapes here (the dispatcher sends them); http/presenters/webhooks.ts checks them against the API schemas.
+export { presentDelivery, presentEndpoint, presentEvent } from './present.ts';
 
 /** Why 16: one per consuming service plus staging copies; more usually means endpoints are never cleaned up. */
 export const WEBHOOK_ENDPOINTS_MAX = 16;

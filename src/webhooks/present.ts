@@ -1,4 +1,4 @@
-import type { Attempt, Delivery, StoredEvent, WebhookEndpoint } from './types.ts';
+import type { Delivery, StoredEvent, WebhookEndpoint } from './types.ts';
 
 /** The API's shape of an endpoint; never the secret (shown once, by create and rotate_secret). */
 export const presentEndpoint = (e: WebhookEndpoint) => ({
@@ -15,10 +15,4 @@ export const presentEvent = (e: StoredEvent) => ({
 export const presentDelivery = (d: Delivery) => ({
   id: d.id, object: 'webhook_delivery' as const, event_id: d.eventId, endpoint_id: d.endpointId, status: d.status,
   attempts: d.attempts, next_attempt_at: d.nextAttemptAt.toISOString(), created_at: d.createdAt.toISOString(),
-});
-
-export const presentAttempt = (a: Attempt) => ({
-  id: a.id, object: 'webhook_delivery_attempt' as const, delivery_id: a.deliveryId, endpoint_id: a.endpointId, event_id: a.eventId,
-  event_type: a.eventType, attempt: a.attempt, attempted_at: a.attemptedAt.toISOString(), status_code: a.statusCode,
-  latency_ms: a.latencyMs, response_body: a.responseBody, error: a.error, succeeded: a.succeeded,
 });

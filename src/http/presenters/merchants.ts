@@ -3,6 +3,11 @@ import type { ApiKey, Merchant } from '../../merchants/index.ts';
 import { SCOPES } from '../../merchants/index.ts';
 import { Timestamp } from '../schemas.ts';
 
+export const MERCHANT_EXAMPLE = {
+  id: 'mch_01jz3k8w2yfq9t6v4x0c5n7m1r', object: 'merchant', name: 'Acme Wallet', live_access: false, suspended: false,
+  suspended_at: null, suspension_reason: null, created_at: '2026-11-02T09:14:03.512Z', updated_at: '2026-11-02T09:14:03.512Z',
+} as const;
+
 export const MerchantSchema = Type.Object({
   id: Type.String({ description: 'mch_…' }),
   object: Type.Literal('merchant'),
@@ -13,12 +18,7 @@ export const MerchantSchema = Type.Object({
   suspension_reason: Type.Union([Type.String(), Type.Null()], { description: "The operator's note on the suspension." }),
   created_at: Timestamp,
   updated_at: Timestamp,
-}, {
-  examples: [{
-    id: 'mch_01jz3k8w2yfq9t6v4x0c5n7m1r', object: 'merchant', name: 'Acme Wallet', live_access: false, suspended: false,
-    suspended_at: null, suspension_reason: null, created_at: '2026-11-02T09:14:03.512Z', updated_at: '2026-11-02T09:14:03.512Z',
-  }],
-});
+}, { examples: [MERCHANT_EXAMPLE] });
 
 export const ScopeSchema = Type.Enum(SCOPES);
 
