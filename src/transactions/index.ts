@@ -207,15 +207,19 @@ export interface TransactionFilter {
   createdLte?: Date;
 }
 
-export async function listTransactions(q: Queryable, owner: Owner, f: TransactionFilter, limit: number, before: string | null) {
+/**
+ * Newest first: `limit` after the cursor `before` (an id), or after skipping `offset` rows, for the facades whose
+ * documents page by number (KrezyPay `page`, KazePay `pageNum`); their page bounds keep the offset small.
+ */
+export async function listTransactions(q: Queryable, owner: Owner, f: TransactionFilter, limit: number, before: string | null, offset = 0) {
   const { rows } = await q.query<Row>(
     `SELECT * FROM transactions WHERE merchant_id = $1 AND mode = $2
        AND ($3::text IS NULL OR card_id = $3) AND ($4::text IS NULL OR type = $4) AND ($5::text IS NULL OR status = $5)
        AND ($6::text IS NULL OR authorization_id = $6)
        AND ($7::timestamptz IS NULL OR created_at >= $7) AND ($8::timestamptz IS NULL OR created_at <= $8)
        AND ($9::text IS NULL OR id < $9)
-     ORDER BY id DESC LIMIT $10`,
+     ORDER BY id DESC LIMIT $10 OFFSET $11`,
     [owner.merchantId, owner.mode, f.cardId ?? null, f.type ?? null, f.status ?? null, f.authorizationId ?? null,
-      f.createdGte ?? null, f.createdLte ?? null, before, limit + 1]);
+      f.createdGte ?? null, f.createdLte ?? null, before, limit + 1, offset]);
   return { data: rows.slice(0, limit).map(toTransaction), hasMore: rows.length > limit };
 }
