@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validate } from '@scalar/openapi-parser';
+import type { TSchema } from '@fastify/type-provider-typebox';
+import { Value } from 'typebox/value';
 import { buildTestApp, type TestApp } from '../harness.ts';
 
 let t: TestApp;
@@ -68,6 +70,37 @@ describe('OpenAPI', () => {
       }
     }
     expect(doc.components.schemas.Error).toBeDefined();
+  });
+
+  it('documents /metrics as Prometheus text and /ready with its 503, without credentials', async () => {
+    const doc = (await t.app.inject({ url: '/openapi.json' })).json();
+    const metrics = doc.paths['/metrics'].get;
+    expect(metrics.operationId).toBe('system.metrics');
+    expect(Object.keys(metrics.responses['200'].content)).toEqual(['text/plain']);
+    expect(Object.keys(doc.paths['/ready'].get.responses)).toEqual(expect.arrayContaining(['200', '503']));
+    for (const path of ['/health', '/ready', '/metrics']) expect(doc.paths[path].get.security ?? [], path).toEqual([]);
+  });
+
+  it('the examples of the admin, auth, system, webhook and signing-key schemas are valid', async () => {
+    const modules = await Promise.all([
+      import('../../src/http/presenters/merchants.ts'), import('../../src/http/presenters/audit.ts'),
+      import('../../src/http/presenters/ledger.ts'), import('../../src/http/presenters/signatures.ts'),
+      import('../../src/http/routes/webhooks/schemas.ts'), import('../../src/http/routes/admin/merchants/create.ts'),
+      import('../../src/http/routes/admin/merchants/create-key.ts'), import('../../src/http/routes/admin/merchants/suspend.ts'),
+      import('../../src/http/routes/auth/create-token.ts'), import('../../src/http/routes/auth/retrieve-merchant.ts'),
+      import('../../src/http/routes/system/health.ts'), import('../../src/http/routes/system/ready.ts'),
+      import('../../src/http/routes/signing-keys/create.ts'), import('../../src/http/routes/signing-keys/delete.ts'),
+      import('../../src/http/routes/signing-keys/update-settings.ts'),
+    ]);
+    let checked = 0;
+    for (const [name, schema] of modules.flatMap((m) => Object.entries(m))) {
+      if (!schema || typeof schema !== 'object' || !('examples' in schema)) continue;
+      for (const example of schema.examples as unknown[]) {
+        checked++;
+        expect([...Value.Errors(schema as TSchema, example)], name).toEqual([]);
+      }
+    }
+    expect(checked).toBeGreaterThanOrEqual(25);
   });
 
   it('serves the reference at /docs from local assets', async () => {

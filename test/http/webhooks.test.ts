@@ -337,6 +337,39 @@ describe('errors', () => {
     const res = await api('POST', `/v1/events/${evt}/redeliver`, { endpoint_id: ep.id });
     expect(res.statusCode).toBe(409);
   });
+
+  it('checks the URL before the transaction: a refusal is not stored under the Idempotency-Key, a retry checks again', async () => {
+    const headers = { ...bearer(m.key), 'idempotency-key': 'we-refused-url' };
+    const payload = { url: 'https://user:pw@93.184.215.14/h', events: ['*'] };
+    for (let i = 0; i < 2; i++) {
+      const res = await t.app.inject({ method: 'POST', url: '/v1/webhook_endpoints', headers, payload });
+      expect(res.statusCode, res.body).toBe(400);
+      expect(res.json().error.param).toBe('url');
+      expect(res.headers['idempotent-replayed']).toBeUndefined();
+    }
+    const stored = await t.db.query("SELECT 1 FROM idempotency_keys WHERE key = 'we-refused-url'");
+    expect(stored.rows).toHaveLength(0);
+  });
+
+  it('replays an update and a delete under their Idempotency-Key, and refuses the key for another body', async () => {
+    const ep = await endpoint();
+    const send = (method: 'PATCH' | 'DELETE', key: string, payload?: object) => t.app.inject({
+      method, url: `/v1/webhook_endpoints/${ep.id}`, headers: { ...bearer(m.key), 'idempotency-key': key }, ...(payload ? { payload } : {}),
+    });
+    const first = await send('PATCH', 'we-patch', { description: 'first' });
+    expect(first.statusCode, first.body).toBe(200);
+    await api('PATCH', `/v1/webhook_endpoints/${ep.id}`, { description: 'changed since' });
+    const replay = await send('PATCH', 'we-patch', { description: 'first' });
+    expect(replay.statusCode).toBe(200);
+    expect(replay.headers['idempotent-replayed']).toBe('true');
+    expect(replay.json()).toEqual(first.json());
+    expect((await send('PATCH', 'we-patch', { description: 'other' })).json().error.code).toBe('idempotency_key_reused');
+    const deleted = await send('DELETE', 'we-delete');
+    const again = await send('DELETE', 'we-delete');
+    expect([deleted.statusCode, again.statusCode]).toEqual([200, 200]);
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    expect(again.json()).toEqual({ id: ep.id, object: 'webhook_endpoint', deleted: true });
+  });
 });
 
 describe('security', () => {
