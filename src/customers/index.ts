@@ -6,20 +6,12 @@ import { toPage, type Page, type PageRequest } from '../lib/pagination.ts';
 import { appendEvent } from '../events/index.ts';
 import * as store from './store.ts';
 import { checkCustomer, normalizeEmail } from './validate.ts';
-import type { Customer, CustomerInput, CustomerPolicy, KycStatus, Owner } from './types.ts';
+import { customerPayload } from './present.ts';
+import type { Customer, CustomerInput, CustomerPatch, CustomerPolicy, KycStatus, Owner } from './types.ts';
 
 export * from './types.ts';
 export { checkAddress } from './validate.ts';
-
-/** The customer as the API and events present it. */
-export function presentCustomer(c: Customer) {
-  return {
-    id: c.id, object: 'customer' as const, first_name: c.first_name, last_name: c.last_name, email: c.email,
-    phone_prefix: c.phone_prefix, phone_number: c.phone_number, phone_country: c.phone_country,
-    date_of_birth: c.date_of_birth, address: c.address, kyc_status: c.kycStatus, livemode: c.mode === 'live',
-    created_at: c.createdAt.toISOString(), updated_at: c.updatedAt.toISOString(),
-  };
-}
+export { customerPayload } from './present.ts';
 
 const emailTaken = () => new DomainError('resource_exists', 'A customer with this email already exists.', 'email');
 
@@ -28,7 +20,7 @@ export async function createCustomer(tx: Tx, owner: Owner, input: CustomerInput,
   checkCustomer(c, policy, ctx.at);
   const customer = await store.insertCustomer(tx, newId('customer'), owner, c, ctx.at);
   if (!customer) throw emailTaken();
-  await appendEvent(tx, { ...owner, type: 'customer.created', object: presentCustomer(customer), at: ctx.at });
+  await appendEvent(tx, { ...owner, type: 'customer.created', object: customerPayload(customer), at: ctx.at });
   return customer;
 }
 
@@ -49,8 +41,6 @@ export async function listCustomers(
   return toPage(await store.selectCustomers(q, owner, { ...filter, email }, page.limit + 1, page.startingAfter), page.limit);
 }
 
-export type CustomerPatch = Partial<Omit<CustomerInput, 'address'>> & { address?: Partial<CustomerInput['address']> };
-
 /** Only the fields sent change; the merged customer is validated as a whole. */
 export async function updateCustomer(
   tx: Tx, owner: Owner, id: string, patch: CustomerPatch, policy: CustomerPolicy, ctx: ActionContext,
@@ -64,8 +54,8 @@ export async function updateCustomer(
   checkCustomer(merged, policy, ctx.at);
   if (merged.email !== current.email && (await store.selectCustomerByEmail(tx, owner, merged.email))) throw emailTaken();
   const updated = await store.updateCustomer(tx, merged, ctx.at);
-  const before = presentCustomer(current) as Record<string, unknown>;
-  const after = presentCustomer(updated) as Record<string, unknown>;
+  const before: Record<string, unknown> = customerPayload(current);
+  const after: Record<string, unknown> = customerPayload(updated);
   const previous = Object.fromEntries(
     Object.keys(after).filter((k) => k !== 'updated_at' && JSON.stringify(before[k]) !== JSON.stringify(after[k])).map((k) => [k, before[k]]));
   if (Object.keys(previous).length > 0) {

@@ -9,12 +9,14 @@ type Row = {
 };
 
 const toCustomer = (r: Row): Customer => ({
-  id: r.id, merchantId: r.merchant_id, mode: r.mode, first_name: r.first_name, last_name: r.last_name, email: r.email,
-  phone_prefix: r.phone_prefix, phone_number: r.phone_number, phone_country: r.phone_country, date_of_birth: r.date_of_birth,
+  id: r.id, merchantId: r.merchant_id, mode: r.mode, firstName: r.first_name, lastName: r.last_name, email: r.email,
+  phonePrefix: r.phone_prefix, phoneNumber: r.phone_number, phoneCountry: r.phone_country, dateOfBirth: r.date_of_birth,
   address: r.address, kycStatus: r.kyc_status, createdAt: r.created_at, updatedAt: r.updated_at,
 });
 
+/** The editable columns, in the order of the statements' parameters. */
 const COLUMNS = ['first_name', 'last_name', 'email', 'phone_prefix', 'phone_number', 'phone_country', 'date_of_birth'] as const;
+const values = (c: CustomerInput) => [c.firstName, c.lastName, c.email, c.phonePrefix, c.phoneNumber, c.phoneCountry, c.dateOfBirth];
 
 /** Inserts unless the email is taken in this merchant's mode; returns null then. */
 export async function insertCustomer(q: Queryable, id: string, owner: Owner, c: CustomerInput, at: Date): Promise<Customer | null> {
@@ -22,7 +24,7 @@ export async function insertCustomer(q: Queryable, id: string, owner: Owner, c: 
     `INSERT INTO customers (id, merchant_id, mode, ${COLUMNS.join(', ')}, address, created_at, updated_at)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12)
      ON CONFLICT (merchant_id, mode, email) DO NOTHING RETURNING *`,
-    [id, owner.merchantId, owner.mode, ...COLUMNS.map((k) => c[k]), JSON.stringify(c.address), at]);
+    [id, owner.merchantId, owner.mode, ...values(c), JSON.stringify(c.address), at]);
   return rows[0] ? toCustomer(rows[0]) : null;
 }
 
@@ -54,7 +56,7 @@ export async function updateCustomer(q: Queryable, c: Customer, at: Date): Promi
   const { rows } = await q.query<Row>(
     `UPDATE customers SET ${COLUMNS.map((k, i) => `${k} = $${i + 2}`).join(', ')}, address = $9, updated_at = $10
      WHERE id = $1 RETURNING *`,
-    [c.id, ...COLUMNS.map((k) => c[k]), JSON.stringify(c.address), at]);
+    [c.id, ...values(c), JSON.stringify(c.address), at]);
   return toCustomer(rows[0]!);
 }
 

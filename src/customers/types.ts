@@ -9,6 +9,10 @@ export interface Owner {
   mode: Mode;
 }
 
+/**
+ * A postal address, in the shape it is stored (jsonb) and shown. It keeps `postal_code`: cards store the same
+ * shape as their billing and shipping addresses and take it as their input, and error params name its fields.
+ */
 export interface Address {
   line1: string;
   city: string;
@@ -18,15 +22,21 @@ export interface Address {
 }
 
 export interface CustomerInput {
-  first_name: string;
-  last_name: string;
+  firstName: string;
+  lastName: string;
   email: string;
-  phone_prefix: string;
-  phone_number: string;
-  phone_country: string;
-  date_of_birth: string;
+  /** The international calling code, digits without +. */
+  phonePrefix: string;
+  /** The national number, digits only. */
+  phoneNumber: string;
+  /** ISO 3166-1 alpha-2 of the phone number. */
+  phoneCountry: string;
+  /** YYYY-MM-DD. */
+  dateOfBirth: string;
   address: Address;
 }
+
+export type CustomerPatch = Partial<Omit<CustomerInput, 'address'>> & { address?: Partial<Address> };
 
 export interface Customer extends CustomerInput {
   id: string;

@@ -32,13 +32,13 @@ export function checkAddress(address: Address, prefix = 'address'): void {
   }
 }
 
-function checkPhone(input: Pick<CustomerInput, 'phone_prefix' | 'phone_number' | 'phone_country'>): void {
-  if (!isCountryCode(input.phone_country)) throw invalid('phone_country', '`phone_country` must be an ISO 3166-1 alpha-2 code in capitals.');
-  const parsed = parsePhoneNumberFromString(input.phone_number, input.phone_country as never);
-  if (!parsed || parsed.countryCallingCode !== input.phone_prefix) {
-    throw invalid('phone_prefix', `\`phone_prefix\` ${input.phone_prefix} is not the calling code of ${input.phone_country}.`);
+function checkPhone(input: Pick<CustomerInput, 'phonePrefix' | 'phoneNumber' | 'phoneCountry'>): void {
+  if (!isCountryCode(input.phoneCountry)) throw invalid('phone_country', '`phone_country` must be an ISO 3166-1 alpha-2 code in capitals.');
+  const parsed = parsePhoneNumberFromString(input.phoneNumber, input.phoneCountry as never);
+  if (!parsed || parsed.countryCallingCode !== input.phonePrefix) {
+    throw invalid('phone_prefix', `\`phone_prefix\` ${input.phonePrefix} is not the calling code of ${input.phoneCountry}.`);
   }
-  if (!parsed.isValid()) throw invalid('phone_number', `\`phone_number\` is not a valid phone number in ${input.phone_country}.`);
+  if (!parsed.isValid()) throw invalid('phone_number', `\`phone_number\` is not a valid phone number in ${input.phoneCountry}.`);
 }
 
 export function checkDateOfBirth(text: string, policy: CustomerPolicy, now: Date): void {
@@ -49,11 +49,14 @@ export function checkDateOfBirth(text: string, policy: CustomerPolicy, now: Date
   if (age < policy.minAge) throw invalid('date_of_birth', `The customer must be at least ${policy.minAge} years old.`);
 }
 
-/** Validate a whole customer (after a PATCH is merged, too), so a stored customer is always valid. */
+/**
+ * Validate a whole customer (after a PATCH is merged, too), so a stored customer is always valid. Errors name the
+ * field as the native API does (`param`); the facades translate those names to theirs.
+ */
 export function checkCustomer(input: CustomerInput, policy: CustomerPolicy, now: Date): void {
-  checkName('first_name', input.first_name);
-  checkName('last_name', input.last_name);
+  checkName('first_name', input.firstName);
+  checkName('last_name', input.lastName);
   checkPhone(input);
-  checkDateOfBirth(input.date_of_birth, policy, now);
+  checkDateOfBirth(input.dateOfBirth, policy, now);
   checkAddress(input.address);
 }

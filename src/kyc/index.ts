@@ -3,46 +3,37 @@ import type { KeyProvider } from '../crypto/index.ts';
 import { DomainError, notFound } from '../lib/errors.ts';
 import { parseCalendarDate, isoDate } from '../lib/dates.ts';
 import type { ActionContext } from '../lib/context.ts';
+import { toPage, type Page, type PageRequest } from '../lib/pagination.ts';
 import { appendAudit } from '../audit/index.ts';
 import { getCustomer, setKycStatus, type Customer, type Owner } from '../customers/index.ts';
 import { requireCountryEnabled } from '../countries/index.ts';
 import { sendNotification } from '../notifications/index.ts';
 import { decodeImage, type DecodedImage } from './images.ts';
 import * as store from './store.ts';
-import type { DocumentSide, KycDecisionStatus, KycRecord, KycSubmission } from './types.ts';
+import type { DocumentSide, KycDecisionStatus, KycQueueEntry, KycRecord, KycSubmission } from './types.ts';
 
 export * from './types.ts';
 export { KYC_IMAGE_BYTES_MAX } from './images.ts';
 
 const aad = (customerId: string, what: string) => `kyc:v1:${customerId}:${what}`;
 
-export function presentKyc(customer: Customer, record: KycRecord | null) {
-  return {
-    object: 'kyc' as const, customer_id: customer.id, status: customer.kycStatus, reason: record?.reason ?? null,
-    identification_type: record?.identificationType ?? null,
-    identification_number_last4: record?.identificationLast4 ?? null,
-    identification_expiry_date: record?.identificationExpiryDate ?? null,
-    submitted_at: record?.submittedAt.toISOString() ?? null, decided_at: record?.decidedAt?.toISOString() ?? null,
-  };
-}
-
 function checkSubmission(s: KycSubmission, now: Date): Record<DocumentSide, DecodedImage | null> {
-  if (!/^[A-Za-z0-9-]{4,40}$/.test(s.identification_number)) {
+  if (!/^[A-Za-z0-9-]{4,40}$/.test(s.identificationNumber)) {
     throw new DomainError('parameter_invalid', '`identification_number` must be 4 to 40 letters, digits or hyphens.', 'identification_number');
   }
-  if (!parseCalendarDate(s.identification_expiry_date)) {
+  if (!parseCalendarDate(s.identificationExpiryDate)) {
     throw new DomainError('parameter_invalid', '`identification_expiry_date` must be a real date written YYYY-MM-DD.', 'identification_expiry_date');
   }
-  if (s.identification_expiry_date < isoDate(now)) {
+  if (s.identificationExpiryDate < isoDate(now)) {
     throw new DomainError('parameter_invalid', 'The identity document has expired.', 'identification_expiry_date');
   }
-  if (s.identification_type === 'ID_CARD' && !s.back_image) {
+  if (s.identificationType === 'ID_CARD' && !s.backImage) {
     throw new DomainError('parameter_missing', '`back_image` is required for an ID_CARD.', 'back_image');
   }
   return {
-    front: decodeImage(s.front_image, 'front_image'),
-    back: s.back_image ? decodeImage(s.back_image, 'back_image') : null,
-    handheld: decodeImage(s.handheld_image, 'handheld_image'),
+    front: decodeImage(s.frontImage, 'front_image'),
+    back: s.backImage ? decodeImage(s.backImage, 'back_image') : null,
+    handheld: decodeImage(s.handheldImage, 'handheld_image'),
   };
 }
 
@@ -58,8 +49,8 @@ export async function submitKyc(
     throw new DomainError('conflict', `KYC cannot be submitted while its status is ${customer.kycStatus}.`);
   }
   const record = await store.upsertSubmission(tx, {
-    customerId, type: s.identification_type, sealedNumber: await keys.seal(Buffer.from(s.identification_number), aad(customerId, 'number')),
-    last4: s.identification_number.slice(-4), expiry: s.identification_expiry_date, at: ctx.at,
+    customerId, type: s.identificationType, sealedNumber: await keys.seal(Buffer.from(s.identificationNumber), aad(customerId, 'number')),
+    last4: s.identificationNumber.slice(-4), expiry: s.identificationExpiryDate, at: ctx.at,
   });
   for (const side of ['front', 'back', 'handheld'] as const) {
     const img = images[side];
@@ -100,8 +91,8 @@ async function sendKycResult(tx: Tx, keys: KeyProvider, customer: Customer, deci
     kind: 'kyc.result', at,
     subject: passed ? 'Your identity is verified' : 'We could not verify your identity',
     body: passed
-      ? `Hello ${customer.first_name},\n\nYour identity has been verified. Your cards can now be activated and used.`
-      : `Hello ${customer.first_name},\n\nWe could not verify your identity${reason ? `: ${reason}` : '.'}\n\nYou can submit your documents again.`,
+      ? `Hello ${customer.firstName},\n\nYour identity has been verified. Your cards can now be activated and used.`
+      : `Hello ${customer.firstName},\n\nWe could not verify your identity${reason ? `: ${reason}` : '.'}\n\nYou can submit your documents again.`,
   });
 }
 
@@ -112,8 +103,9 @@ async function findCustomerAnyOwner(q: Queryable, customerId: string, owner?: Ow
   return r ? getCustomer(q, { merchantId: r.merchant_id, mode: r.mode }, customerId, { forUpdate: true }) : null;
 }
 
-export async function kycQueue(q: Queryable, status: KycDecisionStatus, limit: number, after: string | null) {
-  return store.selectQueue(q, status, limit, after);
+/** The submissions in a status, oldest first (by customer id) across merchants. */
+export async function kycQueue(q: Queryable, status: KycDecisionStatus, page: PageRequest): Promise<Page<KycQueueEntry>> {
+  return toPage(await store.selectQueue(q, status, page.limit + 1, page.startingAfter), page.limit);
 }
 
 /** A document image for the operator's review; every view is audited. */

@@ -1,6 +1,7 @@
 import type { Queryable } from '../db/index.ts';
 import type { ImageType } from './images.ts';
-import type { DocumentSide, IdentificationType, KycRecord, KycDecisionStatus } from './types.ts';
+import type { Mode } from '../merchants/index.ts';
+import type { DocumentSide, IdentificationType, KycQueueEntry, KycRecord, KycDecisionStatus } from './types.ts';
 
 type Row = {
   customer_id: string; identification_type: IdentificationType; identification_number_last4: string;
@@ -58,8 +59,8 @@ export async function decide(q: Queryable, customerId: string, status: KycDecisi
   return toRecord(rows[0]!);
 }
 
-export async function selectQueue(q: Queryable, status: KycDecisionStatus, limit: number, after: string | null) {
-  const { rows } = await q.query<Row & { merchant_id: string; mode: string; first_name: string; last_name: string; email: string }>(
+export async function selectQueue(q: Queryable, status: KycDecisionStatus, limit: number, after: string | null): Promise<KycQueueEntry[]> {
+  const { rows } = await q.query<Row & { merchant_id: string; mode: Mode; first_name: string; last_name: string; email: string }>(
     `SELECT k.customer_id, k.identification_type, k.identification_number_last4, k.identification_expiry_date, k.status, k.reason,
        k.submitted_at, k.decided_at, k.decided_by, c.merchant_id, c.mode, c.first_name, c.last_name, c.email
      FROM kyc_submissions k JOIN customers c ON c.id = k.customer_id

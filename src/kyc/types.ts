@@ -1,16 +1,28 @@
+import type { Mode } from '../merchants/index.ts';
+
 export const IDENTIFICATION_TYPES = ['PASSPORT', 'ID_CARD'] as const;
 export type IdentificationType = (typeof IDENTIFICATION_TYPES)[number];
 export const DOCUMENT_SIDES = ['front', 'back', 'handheld'] as const;
 export type DocumentSide = (typeof DOCUMENT_SIDES)[number];
 export type KycDecisionStatus = 'WAITING_KYC' | 'PASSED' | 'REJECTED';
 
+/** The images are base64 or data: URLs, as sent; errors name the fields as the native API does. */
 export interface KycSubmission {
-  identification_type: IdentificationType;
-  identification_number: string;
-  identification_expiry_date: string;
-  front_image: string;
-  back_image?: string;
-  handheld_image: string;
+  identificationType: IdentificationType;
+  identificationNumber: string;
+  /** YYYY-MM-DD. */
+  identificationExpiryDate: string;
+  frontImage: string;
+  backImage?: string;
+  handheldImage: string;
+}
+
+/** A submission in the operator's review queue, with whose it is. */
+export interface KycQueueEntry extends KycRecord {
+  merchantId: string;
+  mode: Mode;
+  name: string;
+  email: string;
 }
 
 export interface KycRecord {

@@ -97,7 +97,7 @@ export async function applyDeliveryReport(
  * validated when created, so the number parses; the national number may be
  * written with a trunk prefix (`0612345678` in France) that E.164 drops.
  */
-export function customerPhone(customer: { phone_prefix: string; phone_number: string; phone_country: string }): string {
-  const parsed = parsePhoneNumberFromString(customer.phone_number, customer.phone_country as never);
-  return parsed?.number ?? `+${customer.phone_prefix}${customer.phone_number}`;
+export function customerPhone(customer: { phonePrefix: string; phoneNumber: string; phoneCountry: string }): string {
+  const parsed = parsePhoneNumberFromString(customer.phoneNumber, customer.phoneCountry as never);
+  return parsed?.number ?? `+${customer.phonePrefix}${customer.phoneNumber}`;
 }

@@ -1,0 +1,4 @@
+import { Type } from '@fastify/type-provider-typebox';
+
+export const accountsSchema = { tags: ['Accounts'], security: [{ apiKey: [] }] };
+export const CustomerIdParams = Type.Object({ id: Type.String({ maxLength: 64, description: 'cus_…' }) });
