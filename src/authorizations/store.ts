@@ -53,7 +53,7 @@ export const toAuthorization = (r: Row): Authorization => ({
   holdSeq: r.hold_seq, expiresAt: r.expires_at, network: networkFromRow(r), createdAt: r.created_at, updatedAt: r.updated_at,
 });
 
-const API_STATUS: Record<AuthorizationStatus, string> = { pending: 'approved', closed: 'closed', declined: 'declined', reversed: 'reversed', expired: 'expired' };
+const API_STATUS = { pending: 'approved', closed: 'closed', declined: 'declined', reversed: 'reversed', expired: 'expired' } as const satisfies Record<AuthorizationStatus, string>;
 
 export function presentAuthorization(a: Authorization) {
   return {

@@ -22,7 +22,7 @@ export * from './state.ts';
 export { presentCard, type PresentedCard } from './present.ts';
 export { readCardBalances, readManyCardBalances } from './balances.ts';
 export { monthsUntilExpiry, expiryFrom, CARD_VALIDITY_MONTHS } from './issue.ts';
-export { importCardStock, assignFromStock, type StockItem } from './stock.ts';
+export { importCardStock, assignFromStock, type StockAssignment, type StockItem } from './stock.ts';
 
 /** Why 5: the activation code is 8 digits; five tries keep a guess hopeless, and the operator can reset. */
 export const ACTIVATION_TRIES_MAX = 5;
@@ -77,16 +77,16 @@ export async function issueCard(
   // The cardholder's country (the customer's address), not the billing address sent for this card: the operator
   // switches a country off for the people who live there, whatever address a card is billed to.
   await requireCountryEnabled(tx, customer.address.country, 'cards');
-  if (input.type === 'physical' && !input.shipping_address && !stock) {
+  if (input.type === 'physical' && !input.shippingAddress && !stock) {
     throw new DomainError('parameter_missing', 'A physical card needs a `shipping_address`.', 'shipping_address');
   }
   if (stock && customer.kycStatus !== 'PASSED') {
     throw new DomainError('kyc_not_passed', `The cardholder's KYC is ${customer.kycStatus}; stock cards are assigned only after it has PASSED.`);
   }
-  const billing: Address = input.billing_address ?? customer.address;
+  const billing: Address = input.billingAddress ?? customer.address;
   checkAddress(billing, 'billing_address');
-  if (input.shipping_address) checkAddress(input.shipping_address, 'shipping_address');
-  const holder = embossedName(customer.firstName, customer.lastName);
+  if (input.shippingAddress) checkAddress(input.shippingAddress, 'shipping_address');
+  const holder = embossedName(customer.first_name, customer.last_name);
   if (holder.length > EMBOSSED_NAME_LENGTH_MAX) {
     throw new DomainError('cardholder_name_invalid', `The cardholder name "${holder}" is longer than ${EMBOSSED_NAME_LENGTH_MAX} characters; shorten the customer's names first.`);
   }
@@ -107,7 +107,7 @@ export async function issueCard(
     status: active ? 'ACTIVE' : 'PENDING_ACTIVATION', tier: input.tier ?? 'standard', currency: account.currency,
     pan_sealed: await ctx.keys.encryptPan(pan, id), pan_fingerprint: fingerprint, bin: pan.slice(0, 6), last4: pan.slice(-4),
     exp_month: exp.month, exp_year: exp.year, nickname: input.nickname ?? null, card_token: newCardToken(),
-    billing_address: billing, shipping_address: input.shipping_address ?? null,
+    billing_address: billing, shipping_address: input.shippingAddress ?? null,
     shipment_status: physical && !stock ? 'ordered' : null, from_stock: stock !== null,
     activation_code_hash: code ? activationCodeHash(ctx.keys, id, code) : null,
     available_account_id: ledgerIds.available, reserve_account_id: ledgerIds.reserve, created_at: ctx.at,
@@ -138,10 +138,10 @@ export async function listCards(q: Queryable, owner: Owner, filter: CardFilter, 
 
 export interface CardPatch {
   nickname?: string | null;
-  is_default?: boolean;
-  is_recurring?: boolean;
+  isDefault?: boolean;
+  isRecurring?: boolean;
   tier?: Tier;
-  authorization_mode?: 'direct' | 'reserve' | null;
+  authorizationMode?: 'direct' | 'reserve' | null;
 }
 
 /** Only the fields sent change; `is_default: true` clears the flag on the customer's other cards. */
@@ -149,11 +149,11 @@ export async function updateCard(tx: Tx, owner: Owner, id: string, patch: CardPa
   const card = await getCard(tx, owner, id, { forUpdate: true });
   const set: Record<string, unknown> = {};
   if (patch.nickname !== undefined) set.nickname = patch.nickname;
-  if (patch.is_default !== undefined) set.is_default = patch.is_default;
-  if (patch.is_recurring !== undefined) set.is_recurring = patch.is_recurring;
+  if (patch.isDefault !== undefined) set.is_default = patch.isDefault;
+  if (patch.isRecurring !== undefined) set.is_recurring = patch.isRecurring;
   if (patch.tier !== undefined) set.tier = patch.tier;
-  if (patch.authorization_mode !== undefined) set.authorization_mode = patch.authorization_mode;
-  if (patch.is_default === true) {
+  if (patch.authorizationMode !== undefined) set.authorization_mode = patch.authorizationMode;
+  if (patch.isDefault === true) {
     await tx.query('UPDATE cards SET is_default = false, updated_at = $3 WHERE customer_id = $1 AND id <> $2 AND is_default', [card.customerId, card.id, ctx.at]);
   }
   const before: Record<string, unknown> = {

@@ -15,11 +15,18 @@ import { issueCard, type CardContext } from './index.ts';
 export const STOCK_IMPORT_MAX = 1_000;
 
 export interface StockItem {
-  card_number: string;
+  cardNumber: string;
   brand: Brand;
-  exp_month: number;
-  exp_year: number;
+  expMonth: number;
+  expYear: number;
   currency: string;
+}
+
+/** A stock card to assign: its number, the account it goes to, and whether it is ACTIVE at once. */
+export interface StockAssignment {
+  accountId: string;
+  cardNumber: string;
+  autoActivate: boolean;
 }
 
 /**
@@ -37,18 +44,18 @@ export async function importCardStock(
   let claimed = 0;
   for (const [i, item] of items.entries()) {
     const param = `cards.${i}.card_number`;
-    if (!luhnValid(item.card_number) || !isValidPan(item.card_number)) {
+    if (!luhnValid(item.cardNumber) || !isValidPan(item.cardNumber)) {
       throw new DomainError('parameter_invalid', `Card ${i}: the number is not a valid card number (Luhn check).`, param);
     }
-    const fingerprint = await keys.fingerprint(item.card_number);
+    const fingerprint = await keys.fingerprint(item.cardNumber);
     // A card, or stock that has an owner, makes the number known; ownerless stock (from before migration 0012) is claimed.
     const known = await tx.query<{ ownerless: boolean }>(
       `SELECT false AS ownerless FROM cards WHERE pan_fingerprint = $1
        UNION ALL SELECT merchant_id IS NULL FROM card_stock WHERE pan_fingerprint = $1`, [fingerprint]);
     if (known.rows.some((r) => !r.ownerless)) throw new DomainError('resource_exists', `Card ${i}: this number is already known.`, param);
-    const sealed = await keys.seal(Buffer.from(item.card_number), `stock:v1:${fingerprint}`);
-    const values = [fingerprint, sealed, item.brand, item.card_number.slice(0, 6), item.card_number.slice(-4), item.exp_month,
-      item.exp_year, item.currency, ctx.at, owner.merchantId, owner.mode];
+    const sealed = await keys.seal(Buffer.from(item.cardNumber), `stock:v1:${fingerprint}`);
+    const values = [fingerprint, sealed, item.brand, item.cardNumber.slice(0, 6), item.cardNumber.slice(-4), item.expMonth,
+      item.expYear, item.currency, ctx.at, owner.merchantId, owner.mode];
     if (known.rows.length === 0) {
       await tx.query(
         `INSERT INTO card_stock (pan_fingerprint, pan_sealed, brand, bin, last4, exp_month, exp_year, currency, imported_at, merchant_id, mode)
@@ -87,22 +94,22 @@ async function ownerMustExist(tx: Tx, owner: Owner): Promise<void> {
  * what is in stock.
  */
 export async function assignFromStock(
-  tx: Tx, owner: Owner, input: { account_id: string; card_number: string; auto_activate: boolean }, ctx: CardContext,
+  tx: Tx, owner: Owner, input: StockAssignment, ctx: CardContext,
 ): Promise<Card> {
-  if (!luhnValid(input.card_number)) throw new DomainError('parameter_invalid', 'The card number is not valid (Luhn check).', 'card_number');
-  const fingerprint = await ctx.keys.fingerprint(input.card_number);
+  if (!luhnValid(input.cardNumber)) throw new DomainError('parameter_invalid', 'The card number is not valid (Luhn check).', 'card_number');
+  const fingerprint = await ctx.keys.fingerprint(input.cardNumber);
   const { rows } = await tx.query<{ brand: Brand; exp_month: number; exp_year: number; currency: string }>(
     `SELECT brand, exp_month, exp_year, currency FROM card_stock
      WHERE pan_fingerprint = $1 AND merchant_id = $2 AND mode = $3 AND assigned_card_id IS NULL
      FOR UPDATE`, [fingerprint, owner.merchantId, owner.mode]);
   const stock = rows[0];
   if (!stock) throw new DomainError('resource_not_found', 'No unassigned stock card has this number.', 'card_number');
-  const account = await getAccount(tx, owner, input.account_id);
+  const account = await getAccount(tx, owner, input.accountId);
   if (account.currency !== stock.currency) {
     throw new DomainError('parameter_invalid', `The stock card is in ${stock.currency}; the account is in ${account.currency}.`, 'card_number');
   }
-  const card = await issueCard(tx, owner, input.account_id, { type: 'physical', brand: stock.brand }, ctx, {
-    pan: input.card_number, fingerprint, expMonth: stock.exp_month, expYear: stock.exp_year, autoActivate: input.auto_activate,
+  const card = await issueCard(tx, owner, input.accountId, { type: 'physical', brand: stock.brand }, ctx, {
+    pan: input.cardNumber, fingerprint, expMonth: stock.exp_month, expYear: stock.exp_year, autoActivate: input.autoActivate,
   });
   await tx.query('UPDATE card_stock SET assigned_card_id = $2 WHERE pan_fingerprint = $1', [fingerprint, card.id]);
   return card;

@@ -49,8 +49,8 @@ export interface CardInput {
   brand?: Brand;
   nickname?: string;
   tier?: Tier;
-  billing_address?: Address;
-  shipping_address?: Address;
+  billingAddress?: Address;
+  shippingAddress?: Address;
 }
 
 export interface CardFilter {

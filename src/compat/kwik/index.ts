@@ -101,7 +101,7 @@ export async function kwik(app: FastifyInstance): Promise<void> {
         card = await applyStatus(tx, card, action, ctx);
       }
       if (r.card_nickname !== undefined || r.is_default !== undefined) {
-        card = await updateCard(tx, owner, card.id, { nickname: r.card_nickname, is_default: r.is_default }, ctx);
+        card = await updateCard(tx, owner, card.id, { nickname: r.card_nickname, isDefault: r.is_default }, ctx);
       }
       results.push(card);
     }
