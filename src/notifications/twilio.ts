@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import { retryAfterMs } from '../webhooks/index.ts';
+import { retryAfterMs } from '../lib/retry-after.ts';
 import { errorText, type OutgoingSms, type SendOutcome, type SmsProvider } from './providers.ts';
 
 /**

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import scalar from '@scalar/fastify-api-reference';
+import { transformDocument, transformRoute } from '../openapi/transform.ts';
 
 export const API_DESCRIPTION = `Tessera issues virtual and physical payment cards, funds them, decides their
 authorizations in real time and keeps every cent in a double-entry ledger.
@@ -55,8 +56,21 @@ export async function registerDocs(app: FastifyInstance): Promise<void> {
         { name: 'Admin: ledger', description: 'The ledger invariant check.' },
         { name: 'Admin: money', description: 'Wallet credits, fee schedules, FX rates.' },
         { name: 'Admin: merchants', description: 'The operator onboards merchants and manages their keys.' },
+        { name: 'API keys', description: "The calling merchant's own restricted keys: create (the secret shown once), list, revoke." },
+        { name: 'Production access', description: 'A merchant asks the operator for live access.' },
+        { name: 'Countries', description: 'Countries and the services (cards, KYC, top-ups, SMS) offered in each.' },
+        { name: 'SMS', description: 'Text messages to customers, priced per segment and country.' },
+        { name: 'Top-ups', description: 'Mobile airtime and data top-ups paid from a wallet.' },
+        { name: 'Admin: audit log', description: 'The hash-chained audit log: read and verify.' },
+        { name: 'Admin: production access', description: 'The operator approves or rejects live access requests.' },
+        { name: 'Admin: countries', description: 'The services offered per country.' },
+        { name: 'Admin: SMS and notifications', description: 'SMS prices, blocked numbers, notification log, provider delivery reports.' },
+        { name: 'Admin: top-ups', description: 'The top-up products offered.' },
       ],
     },
+    // Security, shared header parameters, response headers, examples, servers and webhooks: see openapi/transform.ts.
+    transform: transformRoute as never,
+    transformObject: (documents) => transformDocument((documents as { openapiObject: Record<string, unknown> }).openapiObject, { publicUrl: app.deps.config.publicUrl }) as never,
     refResolver: {
       buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`),
     },
@@ -64,7 +78,13 @@ export async function registerDocs(app: FastifyInstance): Promise<void> {
   app.get('/openapi.json', { schema: { hide: true }, config: { auth: 'public' } }, async () => app.swagger());
   await app.register(scalar, {
     routePrefix: '/docs',
-    configuration: { url: '/openapi.json', withDefaultFonts: false, title: 'Tessera API' },
+    // Everything from the local document and assets: no fonts, telemetry, AI agent, "deploy", hosted client or
+    // developer-tools toolbar, each of which would send the reader (and the document) to scalar.com.
+    configuration: {
+      url: '/openapi.json', withDefaultFonts: false, title: 'Tessera API', pageTitle: 'Tessera API',
+      hideClientButton: true, hideTestRequestButton: true, showDeveloperTools: 'never', telemetry: false,
+      agent: { disabled: true }, documentDownloadType: 'json',
+    },
     hooks: {},
   } as never);
 }
