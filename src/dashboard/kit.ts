@@ -24,7 +24,8 @@ export function table<T>(caption: string, result: { data?: { data: T[] }; error?
   if (result.error) return errorBox(result.error);
   const rows = result.data?.data ?? [];
   if (rows.length === 0) return html`<p class="empty">${empty}</p>`;
-  return html`<div class="table-wrap"><table>
+  // Focusable and named: a table wider than the screen scrolls, and keyboard users must reach it (axe scrollable-region-focusable).
+  return html`<div class="table-wrap" tabindex="0" role="region" aria-label="${caption}"><table>
     <caption>${caption}</caption>
     <thead><tr>${columns.map((c) => html`<th scope="col"${c.numeric ? html` class="num"` : ''}>${c.label}</th>`)}</tr></thead>
     <tbody>${rows.map((row) => html`<tr>${columns.map((c) => html`<td${c.numeric ? html` class="num"` : ''}>${c.cell(row)}</td>`)}</tr>`)}</tbody>

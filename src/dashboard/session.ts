@@ -42,7 +42,8 @@ export class SessionStore {
   constructor(private readonly now: () => number = Date.now) {}
 
   create(fields: Omit<Session, 'id' | 'csrf' | 'expiresAt' | 'flash'>): Session {
-    this.#sweep();
+    // Only when full: a sweep is O(sessions), and creating a session must stay cheap under a flood of sign-ins.
+    if (this.#sessions.size >= SESSIONS_MAX) this.#sweep();
     // Maps iterate in insertion order: the first entry is the oldest session.
     while (this.#sessions.size >= SESSIONS_MAX) {
       const oldest = this.#sessions.keys().next().value;

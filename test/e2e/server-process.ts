@@ -29,7 +29,8 @@ export interface ServerProcess {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-export async function startServer(env: NodeJS.ProcessEnv): Promise<ServerProcess> {
+/** `bannerMs`: how long the first start may take (a fresh embedded database migrates first; slow on a busy machine). */
+export async function startServer(env: NodeJS.ProcessEnv, bannerMs = 30_000): Promise<ServerProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: ROOT, env: { ...process.env, PORT: '0', LOG_LEVEL: 'info', TESSERA_ADMIN_TOKEN: E2E_ADMIN_TOKEN, ...env }, stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -42,7 +43,7 @@ export async function startServer(env: NodeJS.ProcessEnv): Promise<ServerProcess
     resolve(code);
   }));
   const base = await Promise.race([
-    waitFor(() => /API:\s+(http:\/\/[^\s]+)\/v1/.exec(out)?.[1] ?? null, 30_000, 'the server banner'),
+    waitFor(() => /API:\s+(http:\/\/[^\s]+)\/v1/.exec(out)?.[1] ?? null, bannerMs, 'the server banner'),
     exited.then((code) => {
       throw new Error(`the server exited with ${code} before listening:\n${out}`);
     }),
