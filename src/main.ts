@@ -73,6 +73,7 @@ async function main(): Promise<void> {
     `Tessera is running on ${runtime.db.kind === 'pglite' ? `the embedded database in ${config.dataDir}` : 'PostgreSQL'}.`,
     `  API:       ${base}/v1`,
     `  Docs:      ${base}/docs`,
+    `  Dashboard: ${base}/dashboard`,
   ];
   if (link) lines.push(`  ISO 8583:  tcp://${link.host.includes(':') ? `[${link.host}]` : link.host}:${link.port} (${config.iso8583Mode} cards; docs/iso8583.md)`);
   // The key itself only at a terminal; otherwise it goes to an owner-only file and the banner names it.
