@@ -246,37 +246,7 @@ describe('DELETE /v1/api_keys/{id}', () => {
 });
 
 describe('self-service keys: the shared security cases', () => {
-  const routes = (id: string) => [
-    { method: 'POST' as const, url: '/v1/api_keys', payload: { name: 'x', scopes: ['read'] } },
-    { method: 'GET' as const, url: '/v1/api_keys' },
-    { method: 'DELETE' as const, url: `/v1/api_keys/${id}` },
-  ];
-
-  it.each([
-    ['no key', {}, 401, 'authentication_required'],
-    ['a wrong key', bearer(`sk_sandbox_${'A'.repeat(43)}`), 401, 'invalid_api_key'],
-    ['a malformed key', bearer('sk_sandbox_short'), 401, 'invalid_api_key'],
-    ['the admin token', adminHeaders, 401, 'invalid_api_key'],
-  ])('refuses %s on every route', async (_name, headers, status, code) => {
-    const target = await created(m.key, { name: 'target', scopes: ['read'] });
-    for (const r of routes(target.id)) {
-      const res = await t.app.inject({ ...r, headers: headers as Record<string, string> });
-      expect(res.statusCode, `${r.method} ${r.url}`).toBe(status);
-      expect(res.json().error.code).toBe(code);
-    }
-    expect((await me(target.api_key)).statusCode).toBe(200);
-  });
-
-  it('refuses a key without keys:write on every route, the list included (403 insufficient_scope)', async () => {
-    const plain = await operatorKey(m.id, 'sandbox', ['read', 'write', 'cards:reveal']);
-    const target = await created(m.key, { name: 'target', scopes: ['read'] });
-    for (const r of routes(target.id)) {
-      const res = await t.app.inject({ ...r, headers: bearer(plain.api_key) });
-      expect(res.statusCode, `${r.method} ${r.url}`).toBe(403);
-      expect(res.json().error.code).toBe('insufficient_scope');
-    }
-    expect((await me(target.api_key)).statusCode).toBe(200);
-  });
+  // No key, a wrong or malformed key, the admin token, and a key without keys:write, on every route: test/http/security.
 
   it("answers another merchant's key id with 404, as an unknown one, and never lists it", async () => {
     const theirs = await created(other.key, { name: 'theirs', scopes: ['read'] });

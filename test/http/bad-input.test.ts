@@ -242,21 +242,7 @@ describe('fields a client must not set', () => {
 });
 
 describe("another merchant's ids", () => {
-  it('in the path → 404', async () => {
-    for (const [method, url, body] of [
-      ['GET', `/v1/customers/${theirs.customerId}`], ['PATCH', `/v1/customers/${theirs.customerId}`, { last_name: 'Stolen' }],
-      ['POST', `/v1/customers/${theirs.customerId}/accounts`, { currency: 'USD' }], ['GET', `/v1/accounts/${theirs.accountId}`],
-      ['POST', `/v1/accounts/${theirs.accountId}/cards`, { type: 'virtual' }], ['GET', `/v1/cards/${theirs.cardId}`],
-      ['POST', `/v1/cards/${theirs.cardId}/fund`, { amount: 100 }], ['POST', `/v1/cards/${theirs.cardId}/withdraw`, { amount: 100 }],
-      ['GET', `/v1/cards/${theirs.cardId}/balance`], ['POST', `/v1/cards/${theirs.cardId}/close`],
-      ['PATCH', `/v1/cards/${theirs.cardId}`, { nickname: 'Stolen' }], ['POST', `/v1/cards/${theirs.cardId}/reservations`, { amount: 100 }],
-      ['PUT', `/v1/cards/${theirs.cardId}/pin`, { pin: '482915' }],
-    ] as const) {
-      const res = await send(method, url, body);
-      expect(res.statusCode, `${method} ${url}: ${res.body}`).toBe(404);
-    }
-  });
-
+  // In the path, on every route: test/http/security/cross-tenant.security.test.ts.
   it('in the body → 404', async () => {
     const merchant = { name: 'Shop', mcc: '5411', country: 'US' };
     const res = await send('POST', '/v1/simulate/force_posts', { card_id: theirs.cardId, amount: 100, merchant });

@@ -161,30 +161,7 @@ describe('live access requests: errors', () => {
 });
 
 describe('live access requests: security', () => {
-  it('needs credentials on every route, and the admin token on the operator routes', async () => {
-    const m = await createMerchant(t.app, 'Sec Co');
-    const r = (await ask(m.key)).json();
-    const routes: ['GET' | 'POST', string, object?][] = [
-      ['POST', '/v1/live_access_requests', body()], ['GET', '/v1/live_access_requests'], ['GET', `/v1/live_access_requests/${r.id}`],
-    ];
-    const adminRoutes: ['GET' | 'POST', string, object?][] = [
-      ['GET', '/admin/v1/live_access_requests'], ['GET', `/admin/v1/live_access_requests/${r.id}`],
-      ['POST', `/admin/v1/live_access_requests/${r.id}/approve`], ['POST', `/admin/v1/live_access_requests/${r.id}/reject`, { reason: 'x' }],
-    ];
-    for (const [method, url, payload] of [...routes, ...adminRoutes]) {
-      expect((await t.app.inject({ method, url, ...(payload ? { payload } : {}) })).statusCode, `${method} ${url}`).toBe(401);
-      expect((await t.app.inject({ method, url, headers: bearer('sk_sandbox_' + 'x'.repeat(43)), ...(payload ? { payload } : {}) })).statusCode).toBe(401);
-    }
-    for (const [method, url, payload] of adminRoutes) {
-      const res = await t.app.inject({ method, url, headers: bearer(m.key), ...(payload ? { payload } : {}) });
-      expect(res.statusCode, `${method} ${url}`).toBe(401);
-      expect(res.json().error.code).toBe('invalid_admin_token');
-    }
-    for (const [method, url, payload] of routes) {
-      expect((await t.app.inject({ method, url, headers: adminHeaders, ...(payload ? { payload } : {}) })).statusCode).toBe(401);
-    }
-    expect((await admin('GET', `/admin/v1/live_access_requests/${r.id}`)).json().status).toBe('PENDING');
-  });
+  // Credentials on every route, and the admin token on the operator routes: test/http/security/auth.security.test.ts.
 
   it("hides another merchant's requests (404, not in its list) and refuses a read-only key", async () => {
     const a = await createMerchant(t.app, 'Owner Co');

@@ -411,33 +411,7 @@ describe('GET /admin/v1/audit_log', () => {
   });
 });
 
-describe('the admin security cases for every new operator route', () => {
-  const routes = [
-    { method: 'GET' as const, url: () => `/admin/v1/merchants/${m.id}/fee_schedule` },
-    { method: 'GET' as const, url: () => '/admin/v1/fx_rates' },
-    { method: 'GET' as const, url: () => '/admin/v1/card_stock' },
-    { method: 'GET' as const, url: () => '/admin/v1/audit_log' },
-    { method: 'GET' as const, url: () => '/admin/v1/audit_log/verify' },
-    { method: 'GET' as const, url: () => '/admin/v1/merchants?query=acme' },
-    { method: 'POST' as const, url: () => `/admin/v1/merchants/${m.id}/suspend` },
-    { method: 'POST' as const, url: () => `/admin/v1/merchants/${m.id}/resume` },
-    { method: 'DELETE' as const, url: () => `/admin/v1/merchants/${m.id}/live_access` },
-  ];
-
-  it.each([
-    ['no token', {}, 'authentication_required'],
-    ['a wrong token', bearer('wrong-token-wrong-token'), 'invalid_admin_token'],
-    ["a merchant's API key", null, 'invalid_admin_token'],
-  ])('refuses %s with 401 on every route, and acts on nothing', async (_name, headers, code) => {
-    for (const r of routes) {
-      const res = await t.app.inject({ method: r.method, url: r.url(), headers: (headers ?? bearer(m.key)) as Record<string, string> });
-      expect(res.statusCode, `${r.method} ${r.url()}`).toBe(401);
-      expect(res.json().error.code).toBe(code);
-    }
-    expect((await admin('GET', `/admin/v1/merchants/${m.id}`)).json()).toMatchObject({ suspended: false });
-    expect((await me(m.key)).statusCode).toBe(200);
-  });
-});
+// The admin security cases of every operator route (no token, a wrong one, a merchant's key): test/http/security.
 
 // Last: it edits the log behind the trigger's back.
 describe('GET /admin/v1/audit_log/verify', () => {
