@@ -86,7 +86,7 @@ export async function issueCard(
   const billing: Address = input.billingAddress ?? customer.address;
   checkAddress(billing, 'billing_address');
   if (input.shippingAddress) checkAddress(input.shippingAddress, 'shipping_address');
-  const holder = embossedName(customer.first_name, customer.last_name);
+  const holder = embossedName(customer.firstName, customer.lastName);
   if (holder.length > EMBOSSED_NAME_LENGTH_MAX) {
     throw new DomainError('cardholder_name_invalid', `The cardholder name "${holder}" is longer than ${EMBOSSED_NAME_LENGTH_MAX} characters; shorten the customer's names first.`);
   }
