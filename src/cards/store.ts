@@ -63,9 +63,9 @@ export async function selectCards(
        AND ($3::text IS NULL OR status = $3) AND ($4::text IS NULL OR customer_id = $4)
        AND ($5::text IS NULL OR account_id = $5) AND ($6::text IS NULL OR type = $6)
        AND ($7::int IS NULL OR (exp_year * 12 + exp_month) <= $7)
-       AND ($8::text IS NULL OR id < $8)
+       AND ($8::text IS NULL OR id < $8) AND ($10::text[] IS NULL OR status = ANY($10))
      ORDER BY id DESC LIMIT $9`,
     [owner.merchantId, owner.mode, f.status ?? null, f.customerId ?? null, f.accountId ?? null, f.type ?? null,
-      expiryBound ? expiryBound.year * 12 + expiryBound.month : null, before, limit]);
+      expiryBound ? expiryBound.year * 12 + expiryBound.month : null, before, limit, f.statuses ?? null]);
   return rows.map(toCard);
 }

@@ -55,6 +55,8 @@ export interface CardInput {
 
 export interface CardFilter {
   status?: CardStatus;
+  /** Any of these states (a facade's status that covers several native ones, e.g. Kwik DISABLED). */
+  statuses?: readonly CardStatus[];
   customerId?: string;
   accountId?: string;
   type?: CardType;

@@ -58,6 +58,8 @@ export function decimalAmountOf(request: FastifyRequest, field: string, scale: n
 }
 
 /** `YYYY-MM-DD HH:mm:ss` in UTC, as Kwik documents its timestamps. */
+export function sqlTimestamp(d: Date): string;
+export function sqlTimestamp(d: Date | null): string | null;
 export function sqlTimestamp(d: Date | null): string | null {
   return d === null ? null : d.toISOString().slice(0, 19).replace('T', ' ');
 }

@@ -8,7 +8,7 @@ import {
   createCustomer, findCustomerByEmail, getCustomer, updateCustomer, type Customer, type CustomerInput, type CustomerPolicy, type Owner,
 } from '../../customers/index.ts';
 import { getKyc, submitKyc, type IdentificationType } from '../../kyc/index.ts';
-import { createAccount, ledgerOf, listCustomerAccounts } from '../../accounts/index.ts';
+import { ensureAccount, ledgerOf } from '../../accounts/index.ts';
 import {
   activatePhysical, assignFromStock, changeCardStatus, getCard, revealCard, setPin, type Card, type CardContext,
 } from '../../cards/index.ts';
@@ -69,9 +69,9 @@ function checkCurrency(card: Card, currency: string | undefined): void {
 /** KazePay's 18 fields → the native customer (SPEC §1) and KYC submission. */
 function customerInput(f: Fields): CustomerInput {
   return {
-    first_name: s(f, 'firstName'), last_name: s(f, 'lastName'), email: s(f, 'email'),
-    phone_prefix: s(f, 'mobilePrefix'), phone_number: s(f, 'mobileNumber'), phone_country: s(f, 'mobilePrefixCountry'),
-    date_of_birth: s(f, 'dateOfBirth'),
+    firstName: s(f, 'firstName'), lastName: s(f, 'lastName'), email: s(f, 'email'),
+    phonePrefix: s(f, 'mobilePrefix'), phoneNumber: s(f, 'mobileNumber'), phoneCountry: s(f, 'mobilePrefixCountry'),
+    dateOfBirth: s(f, 'dateOfBirth'),
     address: { line1: s(f, 'addressLine'), city: s(f, 'city'), state: s(f, 'state'), postal_code: s(f, 'postCode'), country: s(f, 'countryCode') },
   };
 }
@@ -91,10 +91,10 @@ const setUcardKyc: Handler = async (tx, g, f) => {
     customer = await updateCustomer(tx, g.owner, customer.id, { ...input, email: undefined }, g.policy, g);
   }
   const { customer: submitted } = await submitKyc(tx, g.keys, g.owner, customer.id, {
-    identification_type: s(f, 'identificationType') as IdentificationType, identification_number: s(f, 'identificationNumber'),
-    identification_expiry_date: s(f, 'identificationExpiryDate'),
-    front_image: s(f, 'frontImgBase64'), ...(opt(f, 'backImgBase64') ? { back_image: s(f, 'backImgBase64') } : {}),
-    handheld_image: s(f, 'handheldImgBase64'),
+    identificationType: s(f, 'identificationType') as IdentificationType, identificationNumber: s(f, 'identificationNumber'),
+    identificationExpiryDate: s(f, 'identificationExpiryDate'),
+    frontImage: s(f, 'frontImgBase64'), ...(opt(f, 'backImgBase64') ? { backImage: s(f, 'backImgBase64') } : {}),
+    handheldImage: s(f, 'handheldImgBase64'),
   }, g);
   return ok({ encrypt: 'SUCCESS', status: submitted.kycStatus });
 };
@@ -106,12 +106,10 @@ const queryUcardKycStatus: Handler = async (tx, g, f) => {
   return ok({ encrypt: 'SUCCESS', status: current.kycStatus });
 };
 
-/** The customer's oldest USD account (opened if there is none), then the stock card by its number. */
+/** The customer's USD account (accounts.ensure: the one KrezyPay and the native API see too), then the stock card by its number. */
 const ucardAssign: Handler = async (tx, g, f) => {
-  const found = await customerByEmail(tx, g.owner, s(f, 'email'));
-  const customer = await getCustomer(tx, g.owner, found.id, { forUpdate: true }); // one account opening at a time
-  const accounts = (await listCustomerAccounts(tx, g.owner, customer.id)).filter((a) => a.currency === 'USD');
-  const account = accounts.at(-1) ?? (await createAccount(tx, g.owner, customer.id, 'USD', g));
+  const customer = await customerByEmail(tx, g.owner, s(f, 'email'));
+  const account = await ensureAccount(tx, g.owner, customer.id, 'USD', g);
   const card = await assignFromStock(tx, g.owner, { accountId: account.id, cardNumber: s(f, 'cardNumber'), autoActivate: f.autoActive as boolean }, g);
   return ok({ encrypt: 'SUCCESS', cardID: card.id });
 };
@@ -134,7 +132,7 @@ const queryCard: Handler = async (tx, g, f) => {
   return ok({
     encrypt: 'SUCCESS', cardID: card.id, cardNo: number, ...(card.type === 'virtual' ? { cardCvv: cvv } : {}),
     expiryDate: expiryYYMM(card.expYear, card.expMonth), currency: card.currency, userBankCardStatus: await statusOf(tx, g.owner, card),
-    cardHolderEmail: customer.email, cardHolderMobileNumber: customer.phone_number, cardHolderMobilePrefix: customer.phone_prefix,
+    cardHolderEmail: customer.email, cardHolderMobileNumber: customer.phoneNumber, cardHolderMobilePrefix: customer.phonePrefix,
     countryCode: card.billingAddress.country, billingState: card.billingAddress.state, billingCity: card.billingAddress.city,
     billingAddress: card.billingAddress.line1, billingZipCode: card.billingAddress.postal_code,
   });
@@ -169,7 +167,7 @@ const formatAmount = (minor: bigint, scale: number) => formatMinor(minor, scale)
 
 /**
  * The card's transactions, newest first. Pages are numbered (pageNum 1–10 of
- * pageSize 1–100), so at most 1,000 rows are read for the last page.
+ * pageSize 1–100): the query skips the earlier pages in SQL (at most 900 rows).
  */
 const queryTransactions: Handler = async (tx, g, f) => {
   const card = await getCard(tx, g.owner, s(f, 'cardID'));
@@ -189,8 +187,9 @@ const queryTransactions: Handler = async (tx, g, f) => {
   };
   const size = (f.pageSize as number | undefined) ?? PAGE_SIZE_DEFAULT;
   const num = (f.pageNum as number | undefined) ?? 1;
-  const page = await listTransactions(tx, g.owner, { cardId: card.id, createdGte: time('transactionStartTime'), createdLte: time('transactionEndTime') }, size * num, null);
-  return ok(await Promise.all(page.data.slice(size * (num - 1)).map(present)));
+  const filter = { cardId: card.id, createdGte: time('transactionStartTime'), createdLte: time('transactionEndTime') };
+  const page = await listTransactions(tx, g.owner, filter, size, null, size * (num - 1));
+  return ok(await Promise.all(page.data.map(present)));
 };
 
 const updCardStatus: Handler = async (tx, g, f) => {

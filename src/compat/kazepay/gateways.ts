@@ -16,13 +16,6 @@ export const PUBLIC_KEY_PEM_MAX = 16 * 1024;
 
 const aad = (sysId: string) => `kazepay:gateway-key:v1:${sysId}`;
 
-export function presentGatewayKey(g: Gateway) {
-  return {
-    object: 'gateway_key' as const, sys_id: g.sysId, gateway_public_key_pem: g.gatewayPublicKeyPem, livemode: g.mode === 'live',
-    created_at: g.createdAt.toISOString(), updated_at: g.updatedAt.toISOString(),
-  };
-}
-
 /** A merchant RSA public key, normalised to SPKI PEM; anything else is a 400 that says what is wrong. */
 export function checkMerchantPublicKey(pem: string): string {
   const invalid = (message: string) => new DomainError('parameter_invalid', message, 'public_key_pem');

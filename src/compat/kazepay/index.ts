@@ -1,7 +1,20 @@
+import type { FastifyInstance } from 'fastify';
+import { typed } from '../../http/route.ts';
+import { gatewayRoute } from './routes/gateway.ts';
+import { registerGatewayKeyRoute } from './routes/register-gateway-key.ts';
+import { retrieveGatewayKeyRoute } from './routes/retrieve-gateway-key.ts';
+
 /**
- * The KazePay facade (seed 003): POST /kazepay/gateway and the native
- * PUT/GET /v1/gateway_keys that set it up. The merchant's side of the
- * envelope is in client.ts (no server code), for SDK users.
+ * The KazePay facade (seed 003): POST /kazepay/gateway and the native PUT/GET /v1/gateway_keys that set it up, on
+ * the root context (the key routes answer in the native error shape; the gateway has its own error handler). The
+ * merchant's side of the envelope is in client.ts (no server code), for SDK users.
  */
-export { kazepayRoutes, GATEWAY_BODY_LIMIT } from './routes.ts';
+export function kazepayRoutes(app: FastifyInstance): void {
+  gatewayRoute(app);
+  const api = typed(app);
+  registerGatewayKeyRoute(api);
+  retrieveGatewayKeyRoute(api);
+}
+
+export { GATEWAY_BODY_LIMIT } from './routes/gateway.ts';
 export { buildRequest, openResponse, newRequestNo, KazePayClient, KazePayError, type KazePayCredentials } from './client.ts';

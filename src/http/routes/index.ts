@@ -20,7 +20,6 @@ import { webhookEndpointRoutes } from './webhooks/index.ts';
 import { eventRoutes } from './events/index.ts';
 import { smsRoutes } from './sms/index.ts';
 import { signingKeyRoutes } from './signing-keys/index.ts';
-import { kazepayRoutes } from '../../compat/kazepay/index.ts';
 import { topupRoutes } from './topups/index.ts';
 import { topupProductRoutes } from './admin/topup-products.ts';
 import { liveAccessRoutes } from './live-access/index.ts';
@@ -53,7 +52,6 @@ export function registerRoutes(app: FastifyInstance, metrics: Registry): void {
   eventRoutes(app);
   smsRoutes(app);
   signingKeyRoutes(app);
-  kazepayRoutes(app);
   topupRoutes(app);
   topupProductRoutes(app);
 }

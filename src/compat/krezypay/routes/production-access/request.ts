@@ -1,6 +1,6 @@
 import { requestLiveAccess } from '../../../../live-access/index.ts';
 import { actionContext, principalOf } from '../../../../http/plugins/auth.ts';
-import { LiveAccessInputSchema } from '../../../../http/routes/live-access/schemas.ts';
+import { LiveAccessInputSchema, liveAccessInputOf } from '../../../../http/routes/live-access/schemas.ts';
 import { txOf, type TypedApp } from '../../../../http/route.ts';
 import { ProductionAccessRequestedSchema, krezyRequest } from '../../production-access.ts';
 import { Body, krezyErrors, krezyIdempotent, krezyRoute } from '../../schemas.ts';
@@ -24,7 +24,7 @@ export function requestProductionAccessRoute(app: TypedApp): void {
       response: { 200: ProductionAccessRequestedSchema, ...krezyErrors },
     },
   }, async (request) => {
-    const created = await requestLiveAccess(txOf(request), principalOf(request).merchantId, request.body, actionContext(request, clock.now()));
+    const created = await requestLiveAccess(txOf(request), principalOf(request).merchantId, liveAccessInputOf(request.body), actionContext(request, clock.now()));
     return { ...krezyRequest(created), message: 'Production access requested.' as const };
   });
 }
