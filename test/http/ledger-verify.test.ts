@@ -1,12 +1,15 @@
 import { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { adminHeaders, bearer, buildTestApp, createMerchant, type TestApp } from '../harness.ts';
+import { ADMIN_TOKEN, adminHeaders, bearer, buildTestApp, createMerchant, type TestApp } from '../harness.ts';
 import { registerLedgerCommands } from '../../src/cli/ledger.ts';
 import { AMOUNT_MAX, createAccounts, createTransfersTx } from '../../src/ledger/index.ts';
 
 let t: TestApp;
+/** The CLI asks a running server (GET /admin/v1/ledger/verify): this app, listening on loopback. */
+let base: string;
 beforeAll(async () => {
   t = await buildTestApp();
+  base = await t.app.listen({ port: 0, host: '127.0.0.1' });
   await t.db.transaction((tx) => createAccounts(tx, [
     { id: 'lv-world', ledger: 840, code: 'external_funding' },
     { id: 'lv-wallet', ledger: 840, code: 'merchant_wallet', flags: ['debits_must_not_exceed_credits'] },
@@ -22,17 +25,15 @@ afterAll(async () => t.close());
 
 async function runCli(): Promise<{ out: string; exitCode: number }> {
   const program = new Command('tessera').exitOverride();
-  let closed = false;
-  registerLedgerCommands(program, async () => ({ db: t.db, close: async () => { closed = true; } }));
+  registerLedgerCommands(program);
   const log = vi.spyOn(console, 'log').mockImplementation(() => {});
   const before = process.exitCode;
   try {
-    await program.parseAsync(['node', 'tessera', 'ledger', 'verify']);
+    await program.parseAsync(['node', 'tessera', 'ledger', 'verify', '--url', base, '--admin-token', ADMIN_TOKEN]);
     return { out: log.mock.calls.map((c) => String(c[0])).join('\n'), exitCode: Number(process.exitCode ?? 0) };
   } finally {
     log.mockRestore();
     process.exitCode = before;
-    expect(closed).toBe(true);
   }
 }
 
