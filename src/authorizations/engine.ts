@@ -6,8 +6,8 @@ import { accountCountersJsonSql, balanceOf, createTransfersSql, ledgersJsonSql, 
 import { fxRatesJsonSql, moneySettingsJsonSql, parseMoneySettingsJson } from '../fees/index.ts';
 import { chainFailure } from '../funding/index.ts';
 import { createdEvent, insertTransactionsSql } from '../transactions/index.ts';
-import { cardAccountIdsSql, cardHolderPairsSql, cardHoldersSql, cardsJsonSql, lockCardsSql, type BatchCardRow } from '../cards/batch.ts';
-import { lockCustomersSql } from '../customers/batch.ts';
+import { cardAccountIdsSql, cardHolderPairsSql, cardHoldersSql, cardsJsonSql, lockCardsSql, type BatchCardRow } from '../cards/index.ts';
+import { lockCustomersSql } from '../customers/index.ts';
 import {
   claimKey, idempotencyLockId, parseStoredAnswersJson, storeAnswersSql, storedAnswersJsonSql, type IdempotencyClaim, type StoredAnswer,
 } from '../idempotency/index.ts';

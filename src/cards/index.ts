@@ -20,6 +20,8 @@ import { presentCard } from './present.ts';
 export * from './types.ts';
 export * from './state.ts';
 export { presentCard, type PresentedCard } from './present.ts';
+/** The authorization batch's reads of many cards in one statement. */
+export { cardAccountIdsSql, cardHolderPairsSql, cardHoldersSql, cardsJsonSql, lockCardsSql, type BatchCardRow } from './batch.ts';
 export { readCardBalances, readManyCardBalances } from './balances.ts';
 export { monthsUntilExpiry, expiryFrom, CARD_VALIDITY_MONTHS } from './issue.ts';
 export { importCardStock, assignFromStock, type StockAssignment, type StockItem } from './stock.ts';

@@ -12,6 +12,8 @@ import type { Customer, CustomerInput, CustomerPatch, CustomerPolicy, KycStatus,
 export * from './types.ts';
 export { checkAddress } from './validate.ts';
 export { customerPayload } from './present.ts';
+/** The authorization batch's lock of many customers in one statement. */
+export { lockCustomersSql } from './batch.ts';
 
 const emailTaken = () => new DomainError('resource_exists', 'A customer with this email already exists.', 'email');
 
