@@ -58,10 +58,10 @@ function checkInput(input: LiveAccessInput): LiveAccessInput {
     throw new DomainError('parameter_invalid', '`country` must be an ISO 3166-1 alpha-2 code in capitals, e.g. "US".', 'country');
   }
   return {
-    business_name: text(input.business_name, 'business_name', BUSINESS_NAME_LENGTH_MAX),
+    businessName: text(input.businessName, 'business_name', BUSINESS_NAME_LENGTH_MAX),
     website: website(input.website),
     country: input.country,
-    use_case: text(input.use_case, 'use_case', USE_CASE_LENGTH_MAX, true),
+    useCase: text(input.useCase, 'use_case', USE_CASE_LENGTH_MAX, true),
   };
 }
 

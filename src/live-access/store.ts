@@ -17,7 +17,7 @@ export async function insertRequest(tx: Tx, id: string, merchantId: string, inpu
     `INSERT INTO live_access_requests (id, merchant_id, business_name, website, country, use_case, status, created_at, updated_at)
      VALUES ($1, $2, $3, $4, $5, $6, 'PENDING', $7, $7)
      ON CONFLICT (merchant_id) WHERE status = 'PENDING' DO NOTHING RETURNING *`,
-    [id, merchantId, input.business_name, input.website, input.country, input.use_case, at]);
+    [id, merchantId, input.businessName, input.website, input.country, input.useCase, at]);
   return rows[0] ? toRequest(rows[0]) : null;
 }
 

@@ -3,11 +3,11 @@ export type LiveAccessStatus = (typeof LIVE_ACCESS_STATUSES)[number];
 
 /** What a merchant tells the operator when it asks for production access (issue 14 §4). */
 export interface LiveAccessInput {
-  business_name: string;
+  businessName: string;
   website: string;
   /** ISO 3166-1 alpha-2: where the business is established. */
   country: string;
-  use_case: string;
+  useCase: string;
 }
 
 export interface LiveAccessRequest {
