@@ -49,7 +49,7 @@ export function registerKeyCommands(program: Command): void {
       console.log(page.data.length === 0 ? 'No API keys.' : table(KEY_HEADER, page.data.map(keyLine)));
     });
 
-  withServer(keys.command('revoke').argument('<keyId>', 'the key (key_…)'), 'admin')
+  withServer(keys.command('revoke').argument('<keyId>', 'the key (apikey_…)'), 'admin')
     .description('Revoke an API key: requests with it are refused from now on')
     .requiredOption('--merchant <id>', 'the merchant that owns the key (mch_…)')
     .action(async (keyId: string, opts: ServerOptions & { merchant: string }) => {
