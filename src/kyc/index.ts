@@ -108,6 +108,13 @@ export async function kycQueue(q: Queryable, status: KycDecisionStatus, page: Pa
   return toPage(await store.selectQueue(q, status, page.limit + 1, page.startingAfter), page.limit);
 }
 
+/** One submission as the review queue shows it, whatever its status and merchant (the operator's view). */
+export async function getKycSubmission(q: Queryable, customerId: string): Promise<KycQueueEntry> {
+  const entry = await store.selectQueueEntry(q, customerId);
+  if (!entry) throw notFound('KYC submission', 'customerId');
+  return entry;
+}
+
 /** A document image for the operator's review; every view is audited. */
 export async function readDocument(
   tx: Tx, keys: KeyProvider, customerId: string, side: DocumentSide, ctx: ActionContext,

@@ -59,11 +59,20 @@ export async function decide(q: Queryable, customerId: string, status: KycDecisi
   return toRecord(rows[0]!);
 }
 
+type QueueRow = Row & { merchant_id: string; mode: Mode; first_name: string; last_name: string; email: string };
+const QUEUE_SELECT = `SELECT k.customer_id, k.identification_type, k.identification_number_last4, k.identification_expiry_date, k.status,
+       k.reason, k.submitted_at, k.decided_at, k.decided_by, c.merchant_id, c.mode, c.first_name, c.last_name, c.email
+     FROM kyc_submissions k JOIN customers c ON c.id = k.customer_id`;
+const toQueueEntry = (r: QueueRow): KycQueueEntry =>
+  ({ ...toRecord(r), merchantId: r.merchant_id, mode: r.mode, name: `${r.first_name} ${r.last_name}`, email: r.email });
+
 export async function selectQueue(q: Queryable, status: KycDecisionStatus, limit: number, after: string | null): Promise<KycQueueEntry[]> {
-  const { rows } = await q.query<Row & { merchant_id: string; mode: Mode; first_name: string; last_name: string; email: string }>(
-    `SELECT k.customer_id, k.identification_type, k.identification_number_last4, k.identification_expiry_date, k.status, k.reason,
-       k.submitted_at, k.decided_at, k.decided_by, c.merchant_id, c.mode, c.first_name, c.last_name, c.email
-     FROM kyc_submissions k JOIN customers c ON c.id = k.customer_id
-     WHERE k.status = $1 AND ($2::text IS NULL OR k.customer_id > $2) ORDER BY k.customer_id LIMIT $3`, [status, after, limit]);
-  return rows.map((r) => ({ ...toRecord(r), merchantId: r.merchant_id, mode: r.mode, name: `${r.first_name} ${r.last_name}`, email: r.email }));
+  const { rows } = await q.query<QueueRow>(
+    `${QUEUE_SELECT} WHERE k.status = $1 AND ($2::text IS NULL OR k.customer_id > $2) ORDER BY k.customer_id LIMIT $3`, [status, after, limit]);
+  return rows.map(toQueueEntry);
+}
+
+export async function selectQueueEntry(q: Queryable, customerId: string): Promise<KycQueueEntry | null> {
+  const { rows } = await q.query<QueueRow>(`${QUEUE_SELECT} WHERE k.customer_id = $1`, [customerId]);
+  return rows[0] ? toQueueEntry(rows[0]) : null;
 }

@@ -10,8 +10,9 @@ export {
   createTransfers, createTransfersTx, expirePendingTransfers, type ExpiryOptions, type ExpiryResult,
 } from './transfers.ts';
 export {
-  lookupAccounts, lookupTransfers, listLedgers, getAccountTransfers, HISTORY_PAGE_MAX,
-  type AccountTransfer, type AccountTransfersFilter, type AccountTransfersPage,
+  lookupAccounts, lookupTransfers, listLedgers, getAccountTransfers, getAccountHistory, transferState, HISTORY_PAGE_MAX,
+  type AccountTransfer, type AccountTransfersFilter, type AccountTransfersPage, type AccountHistory, type AccountHistoryEntry,
+  type TransferState,
 } from './reads.ts';
 export { accountCountersJsonSql, ledgersJsonSql, createTransfersSql, type AccountCountersJson } from './batch.ts';
 export { balance, balanceOf, normalSide, type Balance } from './balance.ts';

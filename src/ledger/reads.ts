@@ -81,3 +81,46 @@ export async function getAccountTransfers(
   const data = rows.slice(0, page.limit).map((r) => ({ transfer: store.toTransfer(r), side: r.side, balance: store.countersAfter(r, r.side) }));
   return { data, hasMore: rows.length > page.limit };
 }
+
+/** Where a transfer stands: a single transfer is posted; a pending one stays pending until a post or void resolves it. */
+export type TransferState = 'pending' | 'posted' | 'voided';
+
+export interface AccountHistoryEntry extends AccountTransfer {
+  /** For a pending transfer, the post, void or expiry that resolved it; otherwise null. */
+  resolvedBy: Transfer | null;
+  state: TransferState;
+}
+
+export interface AccountHistory {
+  account: Account;
+  ledger: Ledger;
+  data: AccountHistoryEntry[];
+  hasMore: boolean;
+}
+
+export function transferState(transfer: Transfer, resolvedBy: Transfer | null): TransferState {
+  const voids = (t: Transfer) => t.flags.includes('void_pending_transfer');
+  if (transfer.flags.includes('pending')) return resolvedBy === null ? 'pending' : voids(resolvedBy) ? 'voided' : 'posted';
+  return voids(transfer) ? 'voided' : 'posted';
+}
+
+/**
+ * An account's history as a reader sees it (the operator's console): newest first by default, each transfer with
+ * its state, so a pending hold shows whether it was posted or released. Null when the account does not exist.
+ * Four queries whatever the page size: the account, the page, the resolutions of its pending transfers, the ledgers.
+ */
+export async function getAccountHistory(q: Queryable, accountId: string, page: AccountTransfersPage): Promise<AccountHistory | null> {
+  const [account] = await store.selectAccounts(q, [accountId]);
+  if (!account) return null;
+  const { data, hasMore } = await getAccountTransfers(q, accountId, {}, page);
+  const pendingIds = data.filter((e) => e.transfer.flags.includes('pending')).map((e) => e.transfer.id);
+  const resolutions = pendingIds.length === 0 ? [] : await store.selectResolutions(q, pendingIds);
+  const byPending = new Map(resolutions.map((r) => [r.pendingId, r]));
+  const ledger = (await store.selectLedgers(q)).find((l) => l.ledger === account.ledger);
+  assert(ledger, `account ${account.id} is on ledger ${account.ledger}, which must exist`);
+  const entries = data.map((e) => {
+    const resolvedBy = byPending.get(e.transfer.id) ?? null;
+    return { ...e, resolvedBy, state: transferState(e.transfer, resolvedBy) };
+  });
+  return { account, ledger, data: entries, hasMore };
+}

@@ -167,6 +167,12 @@ export async function selectHistory(q: Queryable, h: HistoryQuery): Promise<(Tra
   return rows;
 }
 
+/** The posts, voids and expiries that resolved these pending transfers (at most one each: a unique index). */
+export async function selectResolutions(q: Queryable, pendingIds: readonly string[]): Promise<Transfer[]> {
+  const { rows } = await q.query<TransferRow>('SELECT * FROM ledger_transfers WHERE pending_id = ANY ($1::text[])', [pendingIds]);
+  return rows.map(toTransfer);
+}
+
 export async function selectSeq(q: Queryable, transferId: string): Promise<bigint | null> {
   const { rows } = await q.query<{ seq: bigint }>('SELECT seq FROM ledger_transfers WHERE id = $1', [transferId]);
   return rows[0]?.seq ?? null;

@@ -3,6 +3,7 @@ import { typed } from '../../route.ts';
 import { approveKycRoute, rejectKycRoute } from './decide.ts';
 import { kycDocumentRoute } from './document.ts';
 import { kycQueueRoute } from './queue.ts';
+import { adminRetrieveKycRoute } from './admin-retrieve.ts';
 import { retrieveKycRoute } from './retrieve.ts';
 import { simulateKycRoute } from './simulate.ts';
 import { submitKycRoute } from './submit.ts';
@@ -14,6 +15,7 @@ export function kycRoutes(app: FastifyInstance): void {
   retrieveKycRoute(api);
   simulateKycRoute(api);
   kycQueueRoute(api);
+  adminRetrieveKycRoute(api);
   kycDocumentRoute(api);
   approveKycRoute(api);
   rejectKycRoute(api);
