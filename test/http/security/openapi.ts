@@ -117,6 +117,32 @@ export function knownScopes(ops: Operation[]): string[] {
   return [...scopes].sort();
 }
 
+/**
+ * What the app serves, from Fastify's route tree (`printRoutes({commonPrefix: false})`): "METHOD /path" with every
+ * parameter written `{}` (HEAD, added to every GET, left out). The suite walks the document: a route served but not
+ * documented would escape it.
+ */
+export function servedRoutes(app: FastifyInstance): string[] {
+  const out: string[] = [];
+  const prefixes: string[] = [];
+  for (const line of app.printRoutes({ commonPrefix: false }).split('\n')) {
+    const at = line.indexOf('── ');
+    if (at < 0) continue;
+    const depth = Math.floor(at / 4);
+    const m = /^(.*?)(?: \(([A-Z, ]+)\))?$/.exec(line.slice(at + 3))!;
+    const path = (depth > 0 ? prefixes[depth - 1]! : '') + m[1]!;
+    prefixes[depth] = path;
+    prefixes.length = depth + 1;
+    for (const method of (m[2] ?? '').split(', ').filter((x) => x && x !== 'HEAD')) {
+      out.push(`${method} ${path.replace(/:[A-Za-z0-9_]+(?:\|:[A-Za-z0-9_]+)*/g, '{}')}`);
+    }
+  }
+  return out;
+}
+
+/** "METHOD /path" of a document operation, parameters written `{}`. */
+export const routeKey = (op: Operation) => `${op.method} ${op.path.replace(/\{[^}]+\}/g, '{}')}`;
+
 export function openApi(app: FastifyInstance): Doc {
   return JSON.parse(JSON.stringify(app.swagger()));
 }
