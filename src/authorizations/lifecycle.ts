@@ -94,7 +94,7 @@ export async function increment(tx: Tx, owner: Owner, authId: string, amount: bi
   const inc = toCardAmount(h.auth, amount, await scales(tx, h.auth));
   const decline = async (reason: keyof typeof DECLINE_CODES) => {
     const t = await recordTransaction(tx, { ...txnBase(h), type: 'increment', status: 'declined', amount: inc, responseCode: DECLINE_CODES[reason], declineReason: reason }, at);
-    return { authorization: presentAuthorization(h.auth), transaction: t, approved: false };
+    return { authorization: h.auth, transaction: t, approved: false };
   };
   if (h.suspended) return decline('merchant_suspended');
   if (h.card.status !== 'ACTIVE') return decline('card_inactive');
@@ -116,7 +116,7 @@ export async function increment(tx: Tx, owner: Owner, authId: string, amount: bi
   const auth = await updateAuthorization(tx, h.auth.id, { held_amount: total, approved_amount: h.auth.approvedAmount + inc, fee_held: fee, hold_seq: seq }, at);
   const t = await recordTransaction(tx, { ...txnBase(h), type: 'increment', status: 'completed', amount: inc, fee: fee - h.auth.feeHeld, responseCode: '00' }, at);
   await updateTransaction(tx, await authorizationTransaction(tx, auth.id), { amount: total, fee }, at);
-  return { authorization: presentAuthorization(auth), transaction: t, approved: true };
+  return { authorization: auth, transaction: t, approved: true };
 }
 
 /**
@@ -158,7 +158,7 @@ export async function clear(tx: Tx, owner: Owner, authId: string, amount: bigint
   await updateTransaction(tx, await authorizationTransaction(tx, auth.id), { status: 'completed' }, at);
   const t = await recordTransaction(tx, { ...txnBase(h, h.auth.merchant, network), type: 'clearing', status: 'completed', amount: cleared, fee, responseCode: '00' }, at);
   await emit(tx, auth, at);
-  return { authorization: presentAuthorization(auth), transaction: t };
+  return { authorization: auth, transaction: t };
 }
 
 /** Reversal: all of the hold (no amount, or the whole amount) or part of it (the hold shrinks; its fee is recomputed). */
@@ -199,7 +199,7 @@ async function reverseHeld(tx: Tx, h: Held, r: bigint, at: Date, network: Networ
   }
   const t = await recordTransaction(tx, { ...txnBase(h, h.auth.merchant, network), type: 'reversal', status: 'completed', amount: r >= h.auth.heldAmount ? h.auth.heldAmount : r, responseCode: '00' }, at);
   await emit(tx, auth, at);
-  return { authorization: presentAuthorization(auth), transaction: t };
+  return { authorization: auth, transaction: t };
 }
 
 async function cardFor(tx: Tx, owner: Owner, cardId: string) {
