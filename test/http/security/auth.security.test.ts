@@ -38,6 +38,9 @@ const suspended = await createMerchant(t.app, 'Security suspended');
 const suspendedKey = (await operatorKey(t.app, suspended.id, 'sandbox', fullScopes)).key;
 expect((await t.app.inject({ method: 'POST', url: `/admin/v1/merchants/${suspended.id}/suspend`, headers: adminHeaders, payload: { reason: 'security suite' } })).statusCode).toBe(200);
 const noLiveAccess = (await operatorKey(t.app, merchant.id, 'live', fullScopes)).key;
+/** A restricted key the merchant made itself (POST /v1/api_keys): only `read`. */
+const selfServiceReadOnly = (await t.app.inject({ method: 'POST', url: '/v1/api_keys', headers: bearer(merchant.key), payload: { name: 'read only', scopes: ['read'] } })).json().api_key as string;
+expect(selfServiceReadOnly).toMatch(/^sk_sandbox_/);
 /** For each scope: a key with every other scope, and a key with only that one. */
 const withoutScope = new Map<string, string>();
 const onlyScope = new Map<string, string>();
@@ -139,10 +142,11 @@ describe.each(named(merchantOps))('merchant route %s', (_name, op) => {
     expectRefused(op, await call(op, bearer(noLiveAccess), 'live'), 403, 'live_access_required', noLiveAccess);
   });
 
-  it(`needs its scope (${op.scope}): a key with every other scope gets 403 insufficient_scope`, async () => {
+  it(`needs its scope (${op.scope}): a key with every other scope (and a self-made read-only key) gets 403 insufficient_scope`, async () => {
     expect(fullScopes, `${op.name} needs the scope ${op.scope}, which no key can be given`).toContain(op.scope);
     const key = withoutScope.get(op.scope!)!;
     expectRefused(op, await call(op, bearer(key)), 403, 'insufficient_scope', key);
+    if (op.scope !== 'read') expectRefused(op, await call(op, bearer(selfServiceReadOnly)), 403, 'insufficient_scope', selfServiceReadOnly);
     // Reads (and the few mutations that need only `read`) change nothing: a key with just that scope passes authentication.
     if (op.method === 'GET' || op.scope === 'read') {
       const only = onlyScope.get(op.scope!)!;
