@@ -4,6 +4,7 @@ import { AssertionError } from '../../lib/assert.ts';
 import { scrubPans } from '../../lib/scrub.ts';
 import { DatabaseUnavailableError } from '../../db/index.ts';
 import { errorBody, retryAfterSeconds } from '../errors.ts';
+import { ReplayedRefusal } from './idempotency.ts';
 
 interface AjvIssue {
   instancePath: string;
@@ -100,6 +101,8 @@ export function sendError(request: FastifyRequest, reply: FastifyReply, err: Dom
 
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError, request, reply) => {
+    // Byte for byte what the first request was answered, request id included.
+    if (err instanceof ReplayedRefusal) return reply.code(err.status).type('application/json; charset=utf-8').send(err.body);
     const domain = toDomainError(err);
     if (domain.code === 'internal_error') {
       // Bugs (AssertionError included) are logged with their stack, never returned.

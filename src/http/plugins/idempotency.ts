@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Tx } from '../../db/index.ts';
-import { DomainError } from '../../lib/errors.ts';
+import { DomainError, type ErrorCode } from '../../lib/errors.ts';
 import { canonicalJson } from '../../lib/canonical-json.ts';
 import { errorBody } from '../errors.ts';
 import { IDEMPOTENCY_TTL_MS, idempotencyLockId, requestFingerprint, type IdempotencyClaim } from '../../idempotency/index.ts';
@@ -66,6 +66,23 @@ export function idempotencyClaimOf(request: FastifyRequest): IdempotencyClaim | 
 
 class Replay {
   constructor(readonly status: number, readonly body: unknown) {}
+}
+
+type StoredRefusalBody = { error: { code: ErrorCode; message: string; param: string | null } };
+
+const isRefusalBody = (body: unknown): body is StoredRefusalBody =>
+  typeof body === 'object' && body !== null && 'error' in body && typeof body.error === 'object' && body.error !== null
+  && 'code' in body.error && typeof body.error.code === 'string' && 'message' in body.error;
+
+/**
+ * A stored refusal, replayed: thrown rather than returned, so that each surface answers it in its own shape
+ * (the native handler sends the stored body as it was; a facade's handler formats the code as it did the first
+ * time, instead of a native body its response schema cannot serialize).
+ */
+export class ReplayedRefusal extends DomainError {
+  constructor(readonly status: number, readonly body: StoredRefusalBody) {
+    super(body.error.code, body.error.message, body.error.param ?? undefined);
+  }
 }
 
 type StoredRow = {
@@ -166,7 +183,10 @@ export async function mutation<T>(
     }
     throw err;
   }
-  if (outcome instanceof Replay) reply.header('Idempotent-Replayed', 'true');
+  if (outcome instanceof Replay) {
+    reply.header('Idempotent-Replayed', 'true');
+    if (outcome.status >= 400 && isRefusalBody(outcome.body)) throw new ReplayedRefusal(outcome.status, outcome.body);
+  }
   reply.code(outcome.status);
   // A replay is the stored answer of this same route, method and body, so it has the route's type.
   return outcome.body as T;
