@@ -10,7 +10,9 @@ import { ensureAccount } from '../../src/accounts/index.ts';
 import type { ActionContext } from '../../src/lib/context.ts';
 import { generatePan } from '../../src/crypto/index.ts';
 import { MIGRATIONS_DIR } from '../../src/db/migrate.ts';
-import { buildRequest, openResponse, type KazePayCredentials } from '../../src/compat/kazepay/client.ts';
+import { kazepay as envelope, type KazePayCredentials } from '@tessera/sdk';
+
+const { buildRequest, openResponse } = envelope;
 
 /**
  * One account per customer and currency (issue 12): the native API opens it once (a second is 409), and the

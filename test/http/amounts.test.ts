@@ -11,7 +11,9 @@ import type { InjectOptions } from 'fastify';
 import { adminHeaders, bearer, buildTestApp, createMerchant, type TestApp } from '../harness.ts';
 import { customerWithAccount, issueCard } from '../fixtures/flows.ts';
 import { CONTENT_KEY_BYTES, IV_BYTES, KAZEPAY_VERSION, requestSigningString, signText } from '../../src/compat/kazepay/envelope.ts';
-import { newRequestNo, openResponse, type KazePayCredentials } from '../../src/compat/kazepay/client.ts';
+import { kazepay, type KazePayCredentials } from '@tessera/sdk';
+
+const { newRequestNo, openResponse } = kazepay;
 
 let t: TestApp;
 let m: { id: string; key: string };

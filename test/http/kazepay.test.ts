@@ -8,10 +8,10 @@ import { customerWithAccount, issueCard, revealKey } from '../fixtures/flows.ts'
 import { dataUrl, jpeg, png } from '../fixtures/images.ts';
 import { generatePan } from '../../src/crypto/index.ts';
 import { verifyLedger } from '../../src/ledger/index.ts';
-import {
-  KazePayError, buildRequest, newRequestNo, openResponse, type KazePayCredentials, type KazePayRequest,
-} from '../../src/compat/kazepay/client.ts';
+import { KazePayError, kazepay, type KazePayCredentials, type KazePayRequest } from '@tessera/sdk';
 import { signText, requestSigningString } from '../../src/compat/kazepay/envelope.ts';
+
+const { buildRequest, newRequestNo, openResponse } = kazepay;
 
 /**
  * The KazePay gateway (seed 003) end to end through the shipped client:

@@ -4,7 +4,9 @@ import { adminHeaders, bearer, buildTestApp, createMerchant, type TestApp } from
 import { customerWithAccount, issueCard } from '../fixtures/flows.ts';
 import { generatePan } from '../../src/crypto/index.ts';
 import { clear, increment } from '../../src/authorizations/index.ts';
-import { buildRequest, openResponse } from '../../src/compat/kazepay/client.ts';
+import { kazepay } from '@tessera/sdk';
+
+const { buildRequest, openResponse } = kazepay;
 
 /**
  * The operator's reads and actions (issue 12, item 6): fee schedules, FX rates, card stock, the audit log and its

@@ -10,7 +10,9 @@ import { verifyAuditChain } from '../../src/audit/index.ts';
 import { ManualClock } from '../../src/lib/clock.ts';
 import { adminHeaders, bearer, buildTestApp, createMerchant, testConfig, type TestApp } from '../harness.ts';
 import { customerWithAccount, issueCard, revealKey } from '../fixtures/flows.ts';
-import { buildRequest, openResponse, type KazePayCredentials } from '../../src/compat/kazepay/client.ts';
+import { kazepay, type KazePayCredentials } from '@tessera/sdk';
+
+const { buildRequest, openResponse } = kazepay;
 
 const REDIS_URL = 'redis://127.0.0.1:6379';
 

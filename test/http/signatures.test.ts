@@ -188,10 +188,13 @@ describe('signed requests: happy path', () => {
     expect(del.json()).toMatchObject({ deleted: true });
   });
 
-  it('the README shows exactly the code these tests sign with', () => {
+  it("the README signs with the SDK's signRequest, as these tests do", () => {
     const readme = fs.readFileSync(path.resolve(import.meta.dirname, '../../README.md'), 'utf8');
-    const snippet = fs.readFileSync(path.resolve(import.meta.dirname, '../fixtures/sign-request.ts'), 'utf8');
-    expect(readme).toContain(snippet.trim());
+    const fixture = fs.readFileSync(path.resolve(import.meta.dirname, '../fixtures/sign-request.ts'), 'utf8');
+    const sdkImport = "import { signRequest } from '@tessera/sdk';";
+    expect(fixture).toContain(sdkImport);
+    expect(readme).toContain(`${sdkImport}\n\nconst body = JSON.stringify({ first_name: 'Ada', /* … */ });`);
+    expect(readme).toContain("const headers = await signRequest({\n  method: 'POST', url, body,");
   });
 });
 
@@ -289,9 +292,9 @@ describe('signed requests: every refusal names its reason and changes nothing', 
     const wrong = crypto.generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }) as string;
     await refused(await send(await signedCustomer({ privateKeyPem: wrong })), 'bad_signature');
     const r = await signedCustomer();
-    const sig = r.headers.Signature!;
+    const sig = r.headers.signature!;
     const tampered = sig.replace(/:([A-Za-z0-9+/])/, (_m, c: string) => `:${c === 'A' ? 'B' : 'A'}`);
-    await refused(await send({ headers: { ...r.headers, Signature: tampered }, body: r.body }), 'bad_signature');
+    await refused(await send({ headers: { ...r.headers, signature: tampered }, body: r.body }), 'bad_signature');
     const r2 = await signedCustomer();
     await refused(await send({ headers: { ...r2.headers, 'idempotency-key': 'another' }, body: r2.body }), 'bad_signature');
     const r3 = await signedCustomer();
@@ -301,7 +304,7 @@ describe('signed requests: every refusal names its reason and changes nothing', 
 
   it('bad_signature: headers that are not structured fields', async () => {
     const r = await signedCustomer();
-    await refused(await send({ headers: { ...r.headers, 'Signature-Input': 'sig=(((' }, body: r.body }), 'bad_signature');
+    await refused(await send({ headers: { ...r.headers, 'signature-input': 'sig=(((' }, body: r.body }), 'bad_signature');
   });
 
   it('algorithm_mismatch: a signature that claims another algorithm', async () => {

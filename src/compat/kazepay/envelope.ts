@@ -3,8 +3,8 @@ import crypto from 'node:crypto';
 /**
  * The KazePay envelope as Tessera defines it (seed 003 shows its fields, not
  * its algorithms; README "KazePay gateway" documents this with an example).
- * Pure functions over node:crypto, shared by the gateway and by the client in
- * client.ts, so that both sides compute the same bytes.
+ * Pure functions over node:crypto. The merchant's side, in @tessera/sdk
+ * (packages/sdk/src/kazepay.ts), computes the same bytes; the tests hold the two together.
  *
  * - body.encrypt = base64( iv[12] ‖ AES-256-GCM ciphertext ‖ tag[16] ) of the
  *   UTF-8 JSON payload, under a fresh 32-byte key; no associated data.
