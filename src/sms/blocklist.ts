@@ -1,6 +1,7 @@
 import type { Queryable, Tx } from '../db/index.ts';
 import { DomainError, notFound } from '../lib/errors.ts';
 import type { ActionContext } from '../lib/context.ts';
+import { toPage, type Page, type PageRequest } from '../lib/pagination.ts';
 import { appendAudit } from '../audit/index.ts';
 import * as store from './store.ts';
 import type { BlockedNumber } from './types.ts';
@@ -20,9 +21,10 @@ export async function isNumberBlocked(q: Queryable, number: string): Promise<boo
   return store.isBlocked(q, number);
 }
 
-/** In number order; `after` is the last number of the previous page. */
-export async function listBlockedNumbers(q: Queryable, limit: number, after: string | null): Promise<BlockedNumber[]> {
-  return store.selectBlocked(q, Math.min(limit, BLOCKED_NUMBERS_PAGE_MAX), after);
+/** In number order; `startingAfter` is the last number of the previous page. */
+export async function listBlockedNumbers(q: Queryable, page: PageRequest): Promise<Page<BlockedNumber>> {
+  const limit = Math.min(page.limit, BLOCKED_NUMBERS_PAGE_MAX);
+  return toPage(await store.selectBlocked(q, limit + 1, page.startingAfter), limit);
 }
 
 export async function blockNumber(tx: Tx, number: string, reason: string | null, ctx: ActionContext): Promise<BlockedNumber> {

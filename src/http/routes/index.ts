@@ -26,7 +26,7 @@ import { eventRoutes } from './events/index.ts';
 import { smsRoutes } from './sms/index.ts';
 import { signingKeyRoutes } from './signing-keys/index.ts';
 import { topupRoutes } from './topups/index.ts';
-import { topupProductRoutes } from './admin/topup-products.ts';
+import { topupProductRoutes } from './admin/topup-products/index.ts';
 import { liveAccessRoutes } from './live-access/index.ts';
 import { liveAccessAdminRoutes } from './live-access/admin.ts';
 import { countryRoutes } from './countries/index.ts';

@@ -1,19 +1,23 @@
-import type { FastifyInstance } from 'fastify';
 import { Type } from '@fastify/type-provider-typebox';
 import { DomainError } from '../../../lib/errors.ts';
 import {
-  presentSms, sendSms, SANDBOX_FAILING_NUMBER, SMS_SEGMENTS_MAX, SMS_TEXT_LENGTH_MAX, type SmsInput, type SmsPolicy,
+  sendSms, SANDBOX_FAILING_NUMBER, SMS_SEGMENTS_MAX, SMS_TEXT_LENGTH_MAX, type SmsInput, type SmsPolicy,
 } from '../../../sms/index.ts';
 import { actionContext, ownerOf } from '../../plugins/auth.ts';
-import { mutation } from '../../plugins/idempotency.ts';
 import { errorResponses } from '../../schemas.ts';
-import { E164, replayable, security, SmsSchema, tags, typed } from './shared.ts';
+import { txOf, type TypedApp } from '../../route.ts';
+import { E164, presentSmsBody, SmsSchema, smsSchema } from './shared.ts';
 
 export const SmsRequestBody = Type.Object({
   to: Type.Optional(E164),
-  customer_id: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'cus_…: send to the customer\'s phone instead of `to`.' })),
-  text: Type.String({ minLength: 1, maxLength: SMS_TEXT_LENGTH_MAX, description: `The message, at most ${SMS_SEGMENTS_MAX} segments. Never logged, never returned.` }),
-}, { additionalProperties: false });
+  customer_id: Type.Optional(Type.String({
+    minLength: 1, maxLength: 64, description: "cus_…: send to the customer's phone instead of `to`.",
+  })),
+  text: Type.String({
+    minLength: 1, maxLength: SMS_TEXT_LENGTH_MAX,
+    description: `The message, at most ${SMS_SEGMENTS_MAX} segments. Never logged, never returned.`,
+  }),
+}, { additionalProperties: false, examples: [{ to: '+33612345678', text: 'Your Acme Wallet card ending 4242 is ready to use.' }] });
 
 /** The body as the domain takes it. */
 export const smsInput = (b: { to?: string; customer_id?: string; text: string }): SmsInput => ({
@@ -32,17 +36,29 @@ export async function withRetryAfter<T>(reply: { header(name: string, value: str
   }
 }
 
-export function sendSmsRoute(app: FastifyInstance, policy: SmsPolicy): void {
+const SEND_DESCRIPTION = "Sends `text` to `to` (a mobile number, E.164) or to a customer's phone (`customer_id`). Segments are "
+  + 'counted as carriers do (GSM-7: 160 characters, 153 per part once split, extension characters `^{}\\\\[~]|€` counting 2; any '
+  + 'other character makes it UCS-2: 70 UTF-16 code units, 67 per part; a character is never split across parts); at most '
+  + `${SMS_SEGMENTS_MAX}. The price (segments × the destination's price per segment, GET /v1/sms/countries) is held on the `
+  + 'wallet of its currency (422 `insufficient_funds` when it cannot be, nothing sent), taken when the provider reports '
+  + 'delivery (`sms.delivered`) and returned on failure (`sms.failed`). Refused: a number on the operator\'s block list (422 '
+  + '`recipient_blocked`), a country without a price or switched off (422 `country_not_supported`), more than the merchant\'s '
+  + "rate a minute (429 with Retry-After), live SMS without a configured provider (422 `sms_unavailable`). Sandbox delivers at "
+  + `once into the outbox (GET /v1/simulate/notifications); ${SANDBOX_FAILING_NUMBER} always fails.`;
+
+export function sendSmsRoute(app: TypedApp, policy: SmsPolicy): void {
   const { clock, keys } = app.deps;
-  typed(app).post('/v1/sms', {
+  app.post('/v1/sms', {
+    config: { idempotent: true },
     schema: {
-      tags, security, summary: 'Send an SMS',
-      description: `Sends \`text\` to \`to\` (a mobile number, E.164) or to a customer's phone (\`customer_id\`). Segments are counted as carriers do (GSM-7: 160 characters, 153 per part once split, extension characters \`^{}\\\\[~]|€\` counting 2; any other character makes it UCS-2: 70 UTF-16 code units, 67 per part; a character is never split across parts); at most ${SMS_SEGMENTS_MAX}. The price (segments × the destination's price per segment, GET /v1/sms/countries) is held on the wallet of its currency (422 \`insufficient_funds\` when it cannot be, nothing sent), taken when the provider reports delivery (\`sms.delivered\`) and returned on failure (\`sms.failed\`). Refused: a number on the operator's block list (422 \`recipient_blocked\`), a country without a price or switched off (422 \`country_not_supported\`), more than the merchant's rate a minute (429 with Retry-After), live SMS without a configured provider (422 \`sms_unavailable\`). Sandbox delivers at once into the outbox (GET /v1/simulate/notifications); ${SANDBOX_FAILING_NUMBER} always fails.`,
+      ...smsSchema, operationId: 'sms.send', summary: 'Send an SMS',
+      description: SEND_DESCRIPTION,
       body: SmsRequestBody,
-      response: { 201: SmsSchema, ...errorResponses(403, 404, 422) },
+      response: { 201: { ...SmsSchema, description: 'The SMS, queued (sandbox: delivered at once).' }, ...errorResponses(403, 404, 422) },
     },
-  }, (request, reply) => withRetryAfter(reply, () => replayable(mutation(request, reply, async (tx) => {
-    const sms = await sendSms(tx, keys, ownerOf(request), smsInput(request.body), policy, actionContext(request, clock.now()));
-    return { status: 201, body: presentSms(sms) };
-  }))));
+  }, (request, reply) => withRetryAfter(reply, async () => {
+    const sms = await sendSms(txOf(request), keys, ownerOf(request), smsInput(request.body), policy, actionContext(request, clock.now()));
+    reply.code(201);
+    return presentSmsBody(sms);
+  }));
 }

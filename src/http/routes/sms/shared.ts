@@ -1,28 +1,15 @@
-import type { FastifyInstance } from 'fastify';
-import { Type, type Static, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { SMS_STATUSES, type SmsStatus } from '../../../sms/index.ts';
+import { Type, type Static } from '@fastify/type-provider-typebox';
+import { presentSms, SMS_STATUSES, type Sms } from '../../../sms/index.ts';
 import { Timestamp } from '../../schemas.ts';
 
-export const tags = ['SMS'];
-export const security = [{ apiKey: [] }];
-export const adminTags = ['Admin: SMS and notifications'];
-export const adminSecurity = [{ adminToken: [] }];
+export const smsSchema = { tags: ['SMS'], security: [{ apiKey: [] }] };
+export const smsAdmin = {
+  config: { auth: 'admin' as const },
+  schema: { tags: ['Admin: SMS and notifications'], security: [{ adminToken: [] }] },
+};
 
-/** The routes of this folder, typed from their schemas (no casts of request.body). */
-export const typed = (app: FastifyInstance) => app.withTypeProvider<TypeBoxTypeProvider>();
-
-/**
- * mutation() answers the work's body or a stored replay of it (JSON, so `unknown` to TypeScript); the route's
- * response schema serializes either.
- */
-export const replayable = (answer: Promise<unknown>) => answer as Promise<never>;
-
-/** Written out (a union mapped from a list widens to string); the check below keeps it the domain's list. */
-export const SmsStatusSchema = Type.Union([Type.Literal('queued'), Type.Literal('sent'), Type.Literal('delivered'), Type.Literal('failed')]);
-type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-const statusesMatch: Same<Static<typeof SmsStatusSchema>, SmsStatus> = true;
-void statusesMatch;
-void SMS_STATUSES;
+export const SmsStatusSchema = Type.Enum(SMS_STATUSES);
+export const ModeSchema = Type.Union([Type.Literal('sandbox'), Type.Literal('live')]);
 
 export const E164 = Type.String({ pattern: '^\\+[1-9][0-9]{6,14}$', description: 'E.164: + and the country code, up to 15 digits (+14155552671).' });
 
@@ -40,7 +27,16 @@ export const SmsSchema = Type.Object({
   failure_reason: Type.Union([Type.String(), Type.Null()]),
   created_at: Timestamp,
   updated_at: Timestamp,
+}, {
+  examples: [{
+    id: 'sms_01jz3x2f6hq9n3t7w1k5c8v2pd', object: 'sms', to: '+33612345678', customer_id: null, country: 'FR', encoding: 'GSM-7',
+    segments: 1, price: 7, currency: 'EUR', status: 'delivered', failure_reason: null,
+    created_at: '2026-11-06T11:02:40.118Z', updated_at: '2026-11-06T11:02:41.930Z',
+  }],
 });
+
+/** The same object as the `sms.*` events carry (built by the domain module), checked against the schema. */
+export const presentSmsBody = (s: Sms) => presentSms(s) satisfies Static<typeof SmsSchema>;
 
 export const SmsCountrySchema = Type.Object({
   object: Type.Literal('sms_country'),
@@ -48,4 +44,4 @@ export const SmsCountrySchema = Type.Object({
   name: Type.String(),
   price_per_segment: Type.Integer({ description: 'Minor units of `currency`.' }),
   currency: Type.String(),
-});
+}, { examples: [{ object: 'sms_country', country: 'FR', name: 'France', price_per_segment: 7, currency: 'EUR' }] });

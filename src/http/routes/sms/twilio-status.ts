@@ -1,9 +1,10 @@
-import type { FastifyInstance } from 'fastify';
+import { Type } from '@fastify/type-provider-typebox';
 import { DomainError } from '../../../lib/errors.ts';
 import { errorText, TWILIO_STATUS_CALLBACK_PATH, twilioReportStatus, verifyTwilioSignature } from '../../../notifications/index.ts';
 import { applyDeliveryReport } from '../../../sms/index.ts';
 import { errorResponses } from '../../schemas.ts';
-import { adminTags } from './shared.ts';
+import type { TypedApp } from '../../route.ts';
+import { smsAdmin } from './shared.ts';
 
 /** Why 16 KiB: a status callback is a dozen short fields; anything bigger is not Twilio. */
 const CALLBACK_BYTES_MAX = 16 * 1024;
@@ -15,7 +16,7 @@ const CALLBACK_BYTES_MAX = 16 * 1024;
  * token is refused before it is read further. The message moves forward
  * (sent, delivered, failed), and a merchant's SMS takes or returns its price.
  */
-export function twilioStatusRoute(app: FastifyInstance): void {
+export function twilioStatusRoute(app: TypedApp): void {
   const { db, clock, config } = app.deps;
   // Form bodies are accepted here only, in a context of their own; the rest of the API stays JSON-only.
   void app.register(async (scope) => {
@@ -26,9 +27,9 @@ export function twilioStatusRoute(app: FastifyInstance): void {
       config: { auth: 'public' },
       bodyLimit: CALLBACK_BYTES_MAX,
       schema: {
-        tags: adminTags, summary: 'Twilio delivery reports',
+        tags: smsAdmin.schema.tags, operationId: 'twilio.reportStatus', summary: 'Twilio delivery reports',
         description: 'For Twilio only: the StatusCallback of every SMS Tessera sends through Twilio (application/x-www-form-urlencoded, `X-Twilio-Signature`). 204 when applied or nothing new; 401 `invalid_signature` when the signature does not verify; 404 when Twilio is not configured or the message is unknown.',
-        response: { ...errorResponses(404) },
+        response: { 204: Type.Null({ description: 'Applied, or nothing new.' }), ...errorResponses(404) },
       },
     }, async (request, reply) => {
       const twilio = config.twilio;

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { topupProviders } from '../../../topups/index.ts';
+import { typed } from '../../route.ts';
 import { createTopupRoute } from './create.ts';
 import { estimateTopupRoute } from './estimate.ts';
 import { listTopupsRoute } from './list.ts';
@@ -8,10 +9,11 @@ import { topupSchemaRoute } from './schema.ts';
 
 /** Airtime top-up, native API (issue 14 §1). The providers only tell which modes can send; the jobs leader calls them. */
 export function topupRoutes(app: FastifyInstance): void {
+  const api = typed(app);
   const providers = topupProviders(app.deps.config);
-  topupSchemaRoute(app);
-  estimateTopupRoute(app);
-  createTopupRoute(app, providers);
-  listTopupsRoute(app);
-  retrieveTopupRoute(app);
+  topupSchemaRoute(api);
+  estimateTopupRoute(api);
+  createTopupRoute(api, providers);
+  listTopupsRoute(api);
+  retrieveTopupRoute(api);
 }

@@ -1,30 +1,15 @@
-import type { FastifyInstance } from 'fastify';
-import { Type, type Static, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Type, type Static } from '@fastify/type-provider-typebox';
 import { AMOUNT_MAX, toJsonNumber } from '../../../lib/money.ts';
-import { PHONE_TEXT_LENGTH_MAX, type PhoneFormat, type TopupFailureCode, type TopupProduct, type TopupStatus } from '../../../topups/index.ts';
+import {
+  PHONE_TEXT_LENGTH_MAX, TOPUP_FAILURE_CODES, TOPUP_STATUSES, presentTopup, type PhoneFormat, type Topup, type TopupProduct,
+} from '../../../topups/index.ts';
 import { ExactInteger } from '../../plugins/number-texts.ts';
 import { Timestamp } from '../../schemas.ts';
 
-export const tags = ['Top-ups'];
-export const security = [{ apiKey: [] }];
+export const topupsSchema = { tags: ['Top-ups'], security: [{ apiKey: [] }] };
 
-/** The routes of this folder, typed from their schemas (no casts of request.body). */
-export const typed = (app: FastifyInstance) => app.withTypeProvider<TypeBoxTypeProvider>();
-
-/**
- * mutation() answers the work's body or a stored replay of it (JSON, so `unknown` to TypeScript); the route's
- * response schema serializes either. This is the one place that says so to the type provider.
- */
-export const replayable = (answer: Promise<unknown>) => answer as Promise<never>;
-
-/** The wire lists, written out (a union built by mapping a list widens to string); the checks below keep them the domain's. */
-export const TopupStatusSchema = Type.Union([Type.Literal('pending'), Type.Literal('succeeded'), Type.Literal('failed')]);
-const FailureCodeSchema = Type.Union([Type.Literal('recipient_invalid'), Type.Literal('provider_declined'), Type.Literal('provider_unreachable')]);
-type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-const statusesMatch: Same<Static<typeof TopupStatusSchema>, TopupStatus> = true;
-const failureCodesMatch: Same<Static<typeof FailureCodeSchema>, TopupFailureCode> = true;
-void statusesMatch;
-void failureCodesMatch;
+export const TopupStatusSchema = Type.Enum(TOPUP_STATUSES);
+const FailureCodeSchema = Type.Enum(TOPUP_FAILURE_CODES);
 
 export const Country = Type.String({ pattern: '^[A-Z]{2}$', description: 'ISO 3166-1 alpha-2, capitals: CM, US.' });
 
@@ -33,8 +18,10 @@ export const TopupRequestBody = Type.Object({
   country: Country,
   operator: Type.String({ minLength: 1, maxLength: 64, description: 'The mobile operator, as the schema names it (case does not matter).' }),
   phone: Type.String({ minLength: 1, maxLength: PHONE_TEXT_LENGTH_MAX, description: 'A mobile number of `country`: E.164 (+237671234567) or national (6 71 23 45 67).' }),
-  amount: ExactInteger({ minimum: 1, maximum: Number(AMOUNT_MAX), description: "Airtime, in minor units of the operator's currency (XAF has none: 1000 is 1,000 francs)." }),
-}, { additionalProperties: false });
+  amount: ExactInteger({
+    minimum: 1, maximum: Number(AMOUNT_MAX), description: "Airtime, in minor units of the operator's currency (XAF has none: 1000 is 1,000 francs).",
+  }),
+}, { additionalProperties: false, examples: [{ country: 'CM', operator: 'MTN', phone: '+237671234567', amount: 1000 }] });
 
 export const TopupSchema = Type.Object({
   id: Type.String({ description: 'top_…' }),
@@ -55,7 +42,16 @@ export const TopupSchema = Type.Object({
   created_at: Timestamp,
   updated_at: Timestamp,
   completed_at: Type.Union([Timestamp, Type.Null()]),
+}, {
+  examples: [{
+    id: 'top_01jz3w8d4kq2m6x9t3v7b1n5rc', object: 'topup', status: 'succeeded', country: 'CM', operator: 'MTN', phone: '+237671234567',
+    amount: 1000, currency: 'XAF', price: 170, fee: 10, total: 180, wallet_currency: 'USD', failure_code: null, failure_message: null,
+    livemode: false, created_at: '2026-11-06T09:30:00.125Z', updated_at: '2026-11-06T09:30:02.281Z', completed_at: '2026-11-06T09:30:02.281Z',
+  }],
 });
+
+/** The same object as the `topup.*` events carry (built by the domain module), checked against the schema. */
+export const presentTopupBody = (t: Topup) => presentTopup(t) satisfies Static<typeof TopupSchema>;
 
 export const OperatorSchema = Type.Object({
   name: Type.String(),
@@ -73,16 +69,14 @@ export const PhoneFormatSchema = Type.Union([Type.Object({
 }), Type.Null()]);
 
 /** A product as merchants see it: what they can buy, not what it costs the operator. */
-export function presentOperator(p: TopupProduct) {
-  return {
-    name: p.operator, currency: p.currency,
-    ...(p.denominations !== null
-      ? { denominations: p.denominations.map(toJsonNumber) }
-      : { min_amount: toJsonNumber(p.minAmount!), max_amount: toJsonNumber(p.maxAmount!) }),
-    wallet_currency: p.walletCurrency,
-  };
-}
+export const presentOperator = (p: TopupProduct) => ({
+  name: p.operator, currency: p.currency,
+  ...(p.denominations !== null
+    ? { denominations: p.denominations.map(toJsonNumber) }
+    : { min_amount: toJsonNumber(p.minAmount!), max_amount: toJsonNumber(p.maxAmount!) }),
+  wallet_currency: p.walletCurrency,
+}) satisfies Static<typeof OperatorSchema>;
 
-export function presentPhoneFormat(f: PhoneFormat | null) {
-  return f === null ? null : { country_calling_code: f.callingCode, example: f.example, national_example: f.nationalExample };
-}
+export const presentPhoneFormat = (f: PhoneFormat | null) => (f === null
+  ? null
+  : { country_calling_code: f.callingCode, example: f.example, national_example: f.nationalExample }) satisfies Static<typeof PhoneFormatSchema>;
