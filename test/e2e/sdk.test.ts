@@ -223,6 +223,9 @@ describe('webhooks', () => {
     }, 30_000, 'a webhook delivery');
     const event: WebhookEvent = verifyWebhook(endpoint.secret, delivery.body, delivery.headers);
     expect(event).toMatchObject({ type: 'customer.created', object: 'event', livemode: false });
+    if (event.type !== 'customer.created') throw new Error(`unexpected ${event.type}`);
+    // Narrowed by `type`: data.object is a customer.
+    expect(event.data.object.email).toBe(customer.email);
     expect(event.data.object.id).toBe(customer.id);
     expect(event.id).toBe(delivery.headers['webhook-id']);
 

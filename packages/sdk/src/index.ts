@@ -6,7 +6,7 @@
 export { createTesseraClient, tesseraFetch, retryAfterMs, RETRIES_MAX, type TesseraClient, type TesseraClientOptions } from './client.js';
 export { TesseraApiError, unwrap, type TesseraErrorCode, type UnexpectedResponseCode } from './errors.js';
 export { signRequest, contentDigest, generateSigningKeyPair, type SigningKey, type RequestToSign } from './signing.js';
-export { verifyWebhook, WebhookVerificationError, type WebhookEvent } from './webhooks.js';
+export { verifyWebhook, WebhookVerificationError, type WebhookEvent, type WebhookEventType } from './webhooks.js';
 export * as kazepay from './kazepay.js';
 export {
   KazePayClient, KazePayError, type KazePayCredentials, type KazePayRequest, type KazePayResponse, type KazePayErrorKind,

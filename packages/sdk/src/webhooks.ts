@@ -1,8 +1,14 @@
 import { Webhook, WebhookVerificationError } from 'standardwebhooks';
-import type { paths } from './schema.js';
+import type { webhooks } from './schema.js';
 
-/** An event as Tessera delivers it: the event of GET /v1/events/{id}, plus the `timestamp` of the delivery. */
-export type WebhookEvent = paths['/v1/events/{id}']['get']['responses'][200]['content']['application/json'] & { timestamp: string };
+type DeliveredBody<Op> = Op extends { post: { requestBody: { content: { 'application/json': infer Body } } } } ? Body : never;
+
+/**
+ * An event as Tessera delivers it, from the OpenAPI document's `webhooks` section: a union discriminated by
+ * `type`, so `if (event.type === 'card.updated')` narrows `event.data.object` to a card.
+ */
+export type WebhookEvent = { [Type in keyof webhooks]: DeliveredBody<webhooks[Type]> }[keyof webhooks];
+export type WebhookEventType = WebhookEvent['type'];
 
 export { WebhookVerificationError };
 
