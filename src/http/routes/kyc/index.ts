@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { typed } from '../../route.ts';
-import { approveKycRoute, rejectKycRoute } from './decide.ts';
+import { approveKycRoute } from './approve.ts';
+import { rejectKycRoute } from './reject.ts';
 import { kycDocumentRoute } from './document.ts';
 import { kycQueueRoute } from './queue.ts';
 import { adminRetrieveKycRoute } from './admin-retrieve.ts';

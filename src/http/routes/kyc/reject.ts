@@ -1,31 +1,13 @@
 import { Type } from '@fastify/type-provider-typebox';
 import { decideKyc } from '../../../kyc/index.ts';
 import { actionContext } from '../../plugins/auth.ts';
-import { KycSchema, presentKyc } from '../../presenters/kyc.ts';
-import { errorResponses } from '../../schemas.ts';
+import { presentKyc } from '../../presenters/kyc.ts';
 import { txOf, type TypedApp } from '../../route.ts';
-import { AdminCustomerParams, kycAdmin } from './shared.ts';
+import { AdminCustomerParams, decidedResponses, kycAdmin } from './shared.ts';
 
 export const RejectKycBody = Type.Object({
   reason: Type.String({ minLength: 1, maxLength: 500, description: 'Shown to the merchant.' }),
 }, { additionalProperties: false, examples: [{ reason: 'The name on the passport does not match the customer.' }] });
-
-const decided = { 200: { ...KycSchema, description: 'The KYC, decided.' }, ...errorResponses(404, 409, 422) };
-
-export function approveKycRoute(app: TypedApp): void {
-  app.post('/admin/v1/kyc/:customerId/approve', {
-    config: { ...kycAdmin.config, idempotent: true },
-    schema: {
-      ...kycAdmin.schema, operationId: 'admin.kyc.approve', summary: 'Approve KYC',
-      description: 'Decides a WAITING_KYC submission: PASSED. Audited; writes `kyc.updated`.',
-      params: AdminCustomerParams, response: decided,
-    },
-  }, async (request) => {
-    const ctx = { ...actionContext(request, app.deps.clock.now()), keys: app.deps.keys };
-    const { customer, record } = await decideKyc(txOf(request), request.params.customerId, 'PASSED', null, ctx);
-    return presentKyc(customer, record);
-  });
-}
 
 export function rejectKycRoute(app: TypedApp): void {
   app.post('/admin/v1/kyc/:customerId/reject', {
@@ -33,7 +15,7 @@ export function rejectKycRoute(app: TypedApp): void {
     schema: {
       ...kycAdmin.schema, operationId: 'admin.kyc.reject', summary: 'Reject KYC',
       description: 'Decides a WAITING_KYC submission: REJECTED, with a reason the merchant sees. Audited; writes `kyc.updated`.',
-      params: AdminCustomerParams, body: RejectKycBody, response: decided,
+      params: AdminCustomerParams, body: RejectKycBody, response: decidedResponses,
     },
   }, async (request) => {
     const ctx = { ...actionContext(request, app.deps.clock.now()), keys: app.deps.keys };
