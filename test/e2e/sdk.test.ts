@@ -5,7 +5,7 @@ import type http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   KazePayClient, KazePayError, TesseraApiError, WebhookVerificationError, createTesseraClient, generateSigningKeyPair, kazepay,
-  signRequest, unwrap, verifyWebhook, type TesseraErrorCode, type WebhookEvent,
+  retryAfterMs, signRequest, unwrap, verifyWebhook, type TesseraErrorCode, type WebhookEvent,
 } from '@tessera/sdk';
 import { validCustomer } from '../fixtures/customers.ts';
 import { ROOT, waitFor } from './server-process.ts';
@@ -118,6 +118,26 @@ describe('retries', () => {
     expect(err).toMatchObject({ status: 503, code: 'service_unavailable', requestId: 'req_proxy' });
     expect(proxy.seen).toHaveLength(3);
     expect(proxy.seen.every((s) => s.key === undefined)).toBe(true);
+  });
+
+  it('a Retry-After longer than retryMaxDelayMs ends the retries: the 503 comes back at once', async () => {
+    const m = await newMerchant(srv.base);
+    const proxy = await flakyProxy(['answer503'], '120');
+    const client = createTesseraClient({ baseUrl: proxy.url, apiKey: m.key });
+    const started = Date.now();
+    await expect(client.GET('/v1/customers').then(unwrap)).rejects.toMatchObject({ status: 503, code: 'service_unavailable' });
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(proxy.seen).toHaveLength(1);
+  });
+
+  it('reads Retry-After as delay-seconds or an HTTP date, and nothing else', () => {
+    const now = Date.parse('2026-11-29T12:00:00Z');
+    expect(retryAfterMs('2', now)).toBe(2000);
+    expect(retryAfterMs(' 0 ', now)).toBe(0);
+    expect(retryAfterMs('Sun, 29 Nov 2026 12:00:05 GMT', now)).toBe(5000);
+    expect(retryAfterMs('Sun, 29 Nov 2026 11:59:00 GMT', now)).toBe(0);
+    for (const bad of ['soon', '-1', '1.5', '']) expect(retryAfterMs(bad, now), bad).toBeNull();
+    expect(retryAfterMs(null, now)).toBeNull();
   });
 
   it('a network failure with retries exhausted rejects (nothing listens)', async () => {

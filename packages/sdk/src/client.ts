@@ -38,7 +38,8 @@ export function retryAfterMs(header: string | null, now = Date.now()): number | 
   if (header === null) return null;
   const text = header.trim();
   if (/^\d+$/.test(text)) return Number(text) * 1000;
-  const at = Date.parse(text);
+  // An HTTP date is always GMT (IMF-fixdate); anything else is not a Retry-After.
+  const at = /GMT$/.test(text) ? Date.parse(text) : Number.NaN;
   return Number.isNaN(at) ? null : Math.max(0, at - now);
 }
 
