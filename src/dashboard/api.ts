@@ -1,42 +1,15 @@
-import crypto from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
+import { createTesseraClient, TesseraApiError, type TesseraClient } from '@tessera/sdk';
 
 /**
- * The dashboard's only door into Tessera: the public HTTP API, called in-process.
- *
- * The client has the shape of the SDK's (`@tessera/sdk`, an openapi-fetch client): `GET/POST/PUT/PATCH/DELETE(path,
- * { params: { path, query }, body })` answering `{ data, error, response }`, an `Idempotency-Key` on every mutation
- * and the credential as a bearer token. Until the SDK package is built in this tree, this thin client stands in for
- * it; swapping it is a change to `apiClient()` alone.
+ * The dashboard's only door into Tessera: the public HTTP API through the SDK (`@tessera/sdk`), called in-process.
+ * Paths, parameters, bodies and answers are typed by the server's OpenAPI document; the SDK adds the credential,
+ * an `Idempotency-Key` on every mutation, and retries.
  */
 
-/** The API's error body, `{ error: { type, code, message, param, request_id } }`. */
-export interface ApiError {
-  type: string;
-  code: string;
-  message: string;
-  param: string | null;
-  request_id: string | null;
-}
-
-export interface ApiResult<T> {
-  data: T | undefined;
-  error: ApiError | undefined;
-  response: Response;
-}
-
-export interface RequestOptions {
-  params?: { path?: Record<string, string>; query?: Record<string, string | number | boolean | undefined> };
-  body?: unknown;
-  /** 'json' (default) or 'arrayBuffer' for binary answers such as KYC images. */
-  parseAs?: 'json' | 'arrayBuffer';
-}
-
+export type ApiClient = TesseraClient;
+export type ApiError = TesseraApiError;
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
-// The API's own schemas are the contract; pages read the fields they show.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Json = any;
-export type ApiClient = { [M in Method]: (path: string, options?: RequestOptions) => Promise<ApiResult<Json>> };
 
 /** The origin the in-process requests are addressed to; never resolved, never leaves the process. */
 export const INTERNAL_BASE_URL = 'http://tessera.internal';
@@ -69,53 +42,51 @@ export function injectFetch(app: FastifyInstance, remoteAddress: string): typeof
   };
 }
 
-function buildPath(template: string, params: RequestOptions['params']): string {
-  const path = template.replace(/\{(\w+)\}/g, (_, name: string) => {
-    const value = params?.path?.[name];
-    if (value === undefined) throw new Error(`missing path parameter ${name} for ${template}`);
-    return encodeURIComponent(value);
+/**
+ * Why one retry, and only after a wait of at most 2 s: a person is waiting for the page. The SDK retries 429 and 503
+ * (and network errors, which inject() does not have) with the request's own Idempotency-Key, so a retried mutation is
+ * replayed by the server, never done twice; a longer Retry-After ends the retries and the page shows the API's message.
+ */
+export const DASHBOARD_RETRIES = 1;
+const RETRY_WAIT_MAX_MS = 2_000;
+const RETRY_BASE_DELAY_MS = 100;
+
+export interface Credential {
+  kind: 'operator' | 'merchant';
+  secret: string;
+}
+
+/**
+ * A client for one credential (an API key or the admin token), routed through `fetchImpl`. `idempotencyKey` makes the
+ * key of each mutation (the SDK's default is a random UUID): form posts derive it from the form, see `formKeys`.
+ */
+export function apiClient(credential: Credential, fetchImpl: typeof fetch, idempotencyKey?: () => string): ApiClient {
+  return createTesseraClient({
+    baseUrl: INTERNAL_BASE_URL, fetch: fetchImpl, retries: DASHBOARD_RETRIES,
+    retryBaseDelayMs: RETRY_BASE_DELAY_MS, retryMaxDelayMs: RETRY_WAIT_MAX_MS,
+    ...(credential.kind === 'operator' ? { adminToken: credential.secret } : { apiKey: credential.secret }),
+    ...(idempotencyKey ? { idempotencyKey } : {}),
   });
-  const query = new URLSearchParams();
-  for (const [k, v] of Object.entries(params?.query ?? {})) {
-    if (v !== undefined && v !== '') query.set(k, String(v));
-  }
-  const qs = query.toString();
-  return qs ? `${path}?${qs}` : path;
 }
 
-const MUTATING = new Set<Method>(['POST', 'PUT', 'PATCH', 'DELETE']);
+/** A form's one-time id (a UUID written into every form the dashboard renders). */
+export const FORM_ID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-/** A client for one credential (an API key or the admin token), routed through `fetchImpl`. */
-export function apiClient(credential: string, fetchImpl: typeof fetch): ApiClient {
-  const call = (method: Method) => async (path: string, options: RequestOptions = {}): Promise<ApiResult<Json>> => {
-    const headers: Record<string, string> = { authorization: `Bearer ${credential}`, accept: 'application/json' };
-    if (MUTATING.has(method)) headers['idempotency-key'] = crypto.randomUUID();
-    if (options.body !== undefined) headers['content-type'] = 'application/json';
-    const response = await fetchImpl(`${INTERNAL_BASE_URL}${buildPath(path, options.params)}`, {
-      method, headers, ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
-    });
-    if (response.ok) {
-      if (options.parseAs === 'arrayBuffer') return { data: await response.arrayBuffer(), error: undefined, response };
-      const text = await response.text();
-      return { data: text ? JSON.parse(text) : {}, error: undefined, response };
-    }
-    return { data: undefined, error: await errorOf(response), response };
-  };
-  return { GET: call('GET'), POST: call('POST'), PUT: call('PUT'), PATCH: call('PATCH'), DELETE: call('DELETE') };
+/**
+ * The Idempotency-Keys of one form post: `dashboard:<form id>:<n>` for its n-th mutation. A form sent twice (a double
+ * click, the browser re-posting it) sends the same keys, so the API replays the first answer instead of doing the
+ * change again; a form rendered afresh has a new id. Without a valid form id, random keys (the SDK's default).
+ */
+export function formKeys(formId: string): (() => string) | undefined {
+  if (!FORM_ID_PATTERN.test(formId)) return undefined;
+  let n = 0;
+  return () => `dashboard:${formId}:${n++}`;
 }
 
-async function errorOf(response: Response): Promise<ApiError> {
-  const text = await response.text();
-  try {
-    const body = JSON.parse(text) as { error?: Partial<ApiError> };
-    if (body.error && typeof body.error.message === 'string') {
-      return {
-        type: body.error.type ?? 'api_error', code: body.error.code ?? 'unknown', message: body.error.message,
-        param: body.error.param ?? null, request_id: body.error.request_id ?? null,
-      };
-    }
-  } catch {
-    // Not JSON: fall through to a generic error naming the status.
-  }
-  return { type: 'api_error', code: `http_${response.status}`, message: `The API answered ${response.status}.`, param: null, request_id: null };
+/** The API's refusal of a call, or null when it succeeded. */
+export function problemOf(result: { error?: unknown; response: Response }): ApiError | null {
+  return result.response.ok ? null : TesseraApiError.from(result.response, result.error);
 }
+
+/** The message of the API's refusal ('' when the call succeeded). */
+export const messageOf = (result: { error?: unknown; response: Response }): string => problemOf(result)?.message ?? '';

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import crypto from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { apiClient, injectFetch, type ApiClient, type ApiError } from './api.ts';
+import { apiClient, formKeys, injectFetch, problemOf, type ApiClient } from './api.ts';
 import { SessionStore, csrfOk, type Flash, type Session, type SessionKind } from './session.ts';
 import { messagePage, page, signInPage } from './layout.ts';
 import type { SafeHtml } from './html.ts';
@@ -81,9 +81,10 @@ export const many = (form: Form, name: string): string[] => {
 };
 
 /** The API's answer to a change, as the flash message shown after the redirect. */
-export function outcome(result: { error?: ApiError }, success: string, redirect: string): ActionResult {
-  return result.error
-    ? { redirect, flash: { kind: 'error', message: result.error.message } }
+export function outcome(result: { error?: unknown; response: Response }, success: string, redirect: string): ActionResult {
+  const problem = problemOf(result);
+  return problem
+    ? { redirect, flash: { kind: 'error', message: problem.message } }
     : { redirect, flash: { kind: 'success', message: success } };
 }
 
@@ -142,10 +143,11 @@ export async function registerDashboard(app: FastifyInstance): Promise<void> {
       return status < 500 ? 'The request could not be read.' : 'Something went wrong; the error is logged.';
     });
 
-    const ctxOf = (request: FastifyRequest, reply: FastifyReply, session: Session): PageContext => ({
+    const ctxOf = (request: FastifyRequest, reply: FastifyReply, session: Session, formId = ''): PageContext => ({
       request, reply, session,
-      api: apiClient(session.credential, injectFetch(app, request.ip)),
-      query: (request.query ?? {}) as Record<string, string | undefined>,
+      api: apiClient({ kind: session.kind, secret: session.credential }, injectFetch(app, request.ip), formKeys(formId)),
+      // An empty field of a GET form means "no filter", never an empty one: dropped before it reaches the API.
+      query: Object.fromEntries(Object.entries((request.query ?? {}) as Record<string, string | undefined>).filter(([, v]) => v !== '')),
       params: (request.params ?? {}) as Record<string, string>,
     });
 
@@ -186,7 +188,8 @@ export async function registerDashboard(app: FastifyInstance): Promise<void> {
         scope.post(url, routeConfig, async (request, reply) => {
           const session = guard(request, reply, role);
           if (!session || !csrfGuard(request, reply, session)) return reply;
-          const result = await handler({ ...ctxOf(request, reply, session), form: (request.body ?? {}) as Form });
+          const form = (request.body ?? {}) as Form;
+          const result = await handler({ ...ctxOf(request, reply, session, one(form, '_form')), form });
           session.flash = result.flash;
           return reply.redirect(result.redirect, 303);
         });
@@ -236,17 +239,19 @@ export async function registerDashboard(app: FastifyInstance): Promise<void> {
       if (credential === '') return retry(400, kind === 'operator' ? 'Enter the admin token.' : 'Enter an API key.');
       // The API decides whether the credential is good, and its limits on failed authentications apply
       // to the browser's address, since the call carries it.
-      const api = apiClient(credential, injectFetch(app, request.ip));
+      const api = apiClient({ kind, secret: credential }, injectFetch(app, request.ip));
       let fields: Omit<Session, 'id' | 'csrf' | 'expiresAt' | 'flash'>;
       if (kind === 'operator') {
         const res = await api.GET('/admin/v1/merchants', { params: { query: { limit: 1 } } });
-        if (res.error) return retry(res.response.status === 429 ? 429 : 401, res.error.message);
+        const problem = problemOf(res);
+        if (problem) return retry(problem.status === 429 ? 429 : 401, problem.message);
         fields = { kind, credential, identity: 'Operator', mode: null, merchantId: null, scopes: [] };
       } else {
         if (!credential.startsWith('sk_')) return retry(401, 'An API key starts with sk_sandbox_ or sk_live_.');
         const res = await api.GET('/v1/merchant');
-        if (res.error) return retry(res.response.status === 429 ? 429 : 401, res.error.message);
-        const m = res.data as { id: string; name: string; mode: 'sandbox' | 'live'; scopes: string[] };
+        const problem = problemOf(res);
+        if (problem || !res.data) return retry(problem?.status === 429 ? 429 : 401, problem?.message ?? 'The API key was refused.');
+        const m = res.data;
         fields = { kind, credential, identity: m.name, mode: m.mode, merchantId: m.id, scopes: m.scopes };
       }
       const session = sessions.create(fields);

@@ -1,5 +1,5 @@
 import { html, type SafeHtml } from './html.ts';
-import type { ApiError } from './api.ts';
+import { problemOf, type ApiError } from './api.ts';
 import { formatMoney } from './format.ts';
 
 /** Small building blocks every page shares: tables with their empty and error states, paging, fields. */
@@ -11,17 +11,22 @@ export interface Column<T> {
   numeric?: boolean;
 }
 
-export function errorBox(error: ApiError): SafeHtml {
+/** The API's refusal as the page shows it: its message, code and request id (never a secret: the API's messages carry none). */
+export function errorBox(result: ApiError | { error?: unknown; response: Response }): SafeHtml {
+  const error = 'response' in result ? problemOf(result) : result;
+  if (!error) return html``;
   return html`<div class="flash flash-error" role="alert"><p>${error.message}</p>
-    <p class="muted small">Code <code>${error.code}</code>${error.request_id ? html` · request <code>${error.request_id}</code>` : ''}</p></div>`;
+    <p class="muted small">Code <code>${error.code}</code>${error.requestId ? html` · request <code>${error.requestId}</code>` : ''}</p></div>`;
 }
 
 /**
  * A list from the API: its rows, or "nothing here" (the empty state), or the API's message (the error state).
  * The loading state is the page itself: it is rendered on the server and arrives complete.
  */
-export function table<T>(caption: string, result: { data?: { data: T[] }; error?: ApiError }, columns: Column<T>[], empty: string): SafeHtml {
-  if (result.error) return errorBox(result.error);
+export function table<T>(
+  caption: string, result: { data?: { data: T[] }; error?: unknown; response?: Response }, columns: Column<T>[], empty: string,
+): SafeHtml {
+  if (result.response && !result.response.ok) return errorBox({ error: result.error, response: result.response });
   const rows = result.data?.data ?? [];
   if (rows.length === 0) return html`<p class="empty">${empty}</p>`;
   // Focusable and named: a table wider than the screen scrolls, and keyboard users must reach it (axe scrollable-region-focusable).
@@ -32,12 +37,17 @@ export function table<T>(caption: string, result: { data?: { data: T[] }; error?
   </table></div>`;
 }
 
-/** "Next page" by the API's cursor (the last row's id) with the page's other filters kept. */
-export function pager(base: string, query: Record<string, string | undefined>, list: { data?: { data: { id?: string }[]; has_more: boolean } }, idOf?: (row: never) => string): SafeHtml | string {
+const idField = (row: unknown): string | undefined =>
+  typeof row === 'object' && row !== null && 'id' in row && typeof row.id === 'string' ? row.id : undefined;
+
+/** "Next page" by the API's cursor (the last row's id, or `idOf` it) with the page's other filters kept. */
+export function pager<T>(
+  base: string, query: Record<string, string | undefined>, list: { data?: { data: T[]; has_more: boolean } },
+  idOf: (row: T) => string | undefined = idField,
+): SafeHtml | string {
   const data = list.data;
   if (!data || !data.has_more || data.data.length === 0) return '';
-  const last = data.data[data.data.length - 1]!;
-  const cursor = idOf ? idOf(last as never) : last.id;
+  const cursor = idOf(data.data[data.data.length - 1]!);
   if (!cursor) return '';
   const params = new URLSearchParams();
   for (const [k, v] of Object.entries(query)) if (v && k !== 'starting_after') params.set(k, v);
@@ -54,6 +64,7 @@ const STATUS_TONE: Record<string, string> = {
   ACTIVE: 'good', PASSED: 'good', approved: 'good', completed: 'good', succeeded: 'good', available: 'good', true: 'good',
   INACTIVE: 'warn', WAITING_KYC: 'warn', PENDING_ACTIVATION: 'warn', pending: 'warn', assigned: 'neutral', PENDING: 'warn',
   REJECTED: 'bad', declined: 'bad', EXPIRED: 'bad', reversed: 'neutral', failed: 'bad', false: 'bad', expired: 'bad',
+  posted: 'good', voided: 'neutral',
 };
 export const status = (value: string | boolean | null | undefined) =>
   value === null || value === undefined ? '—' : html`<span class="pill pill-${STATUS_TONE[String(value)] ?? 'neutral'}">${String(value)}</span>`;
@@ -81,4 +92,9 @@ export function checkboxes(legend: string, name: string, choices: readonly strin
 
 export function dl(items: Array<[string, SafeHtml | string | number | null | undefined]>): SafeHtml {
   return html`<dl class="facts">${items.map(([k, v]) => html`<div><dt>${k}</dt><dd>${v ?? '—'}</dd></div>`)}</dl>`;
+}
+
+/** `value` when it is one of `choices` (a query or form field), else undefined: the API's enumerations are typed. */
+export function pick<T extends string>(choices: readonly T[], value: string | undefined): T | undefined {
+  return choices.find((c) => c === value);
 }

@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import { html, type SafeHtml } from './html.ts';
 import type { Flash, Session } from './session.ts';
 
@@ -28,7 +29,12 @@ export function navFor(session: Session): ReadonlyArray<readonly [string, string
   return session.mode === 'sandbox' ? MERCHANT_NAV : MERCHANT_NAV.filter(([name]) => name !== 'Sandbox');
 }
 
-export const csrfField = (session: Session) => html`<input type="hidden" name="_csrf" value="${session.csrf}">`;
+/**
+ * Every form's hidden fields: the session's CSRF token, and a one-time form id from which the API calls of this post
+ * take their Idempotency-Keys (api.ts formKeys), so the same form sent twice is not carried out twice.
+ */
+export const csrfField = (session: Session) =>
+  html`<input type="hidden" name="_csrf" value="${session.csrf}"><input type="hidden" name="_form" value="${crypto.randomUUID()}">`;
 
 function flashBox(flash: Flash | null): SafeHtml | string {
   if (!flash) return '';

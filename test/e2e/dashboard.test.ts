@@ -181,6 +181,25 @@ describe.skipIf(skip !== null)('dashboard in Chromium', () => {
     // The decisions are audited.
     await page.goto(`${server.base}/dashboard/audit-log?target=${kycCustomers[0]}`);
     expect(await page.locator('tbody tr').count()).toBeGreaterThan(0);
+    // A decided submission opens directly by its customer id (GET /admin/v1/kyc/{customerId}), with no decision buttons.
+    await page.goto(`${server.base}/dashboard/kyc/${kycCustomers[0]}`);
+    expect(await page.locator('.facts').textContent()).toContain('PASSED');
+    expect(await page.getByRole('button', { name: 'Approve' }).count()).toBe(0);
+    expect((await page.goto(`${server.base}/dashboard/kyc/cus_00000000000000000000000000`))!.status()).toBe(404);
+
+    // An account's transfer history on the Ledger page: the card's funding and its approved hold, formatted in dollars.
+    await page.goto(`${server.base}/dashboard/ledger`);
+    await page.getByLabel('Account id').fill(`${merchant.cards[0]}:available`);
+    await page.getByRole('button', { name: 'Show transfers' }).click();
+    const transfers = page.getByRole('region', { name: `Transfers of ${merchant.cards[0]}:available` }).locator('tbody tr');
+    const rows = (await transfers.allTextContents()).join(' | ');
+    expect(rows).toContain('$50.00');
+    expect(rows).toContain('$12.34');
+    expect(rows).toContain('pending');
+    await checkPage(page, 'op-11-ledger-account');
+    await page.getByLabel('Account id').fill('no-such-account');
+    await page.getByRole('button', { name: 'Show transfers' }).click();
+    expect(await page.getByRole('alert').textContent()).toContain('No such ledger account');
     await context.close();
   }, 120_000);
 
@@ -286,9 +305,21 @@ describe.skipIf(skip !== null)('dashboard in Chromium', () => {
     const secret = await page.locator('.secret-once input').inputValue();
     expect(secret).toMatch(/^sk_sandbox_/);
     await checkPage(page, 'm-12-api-key-created');
-    const keys = await expectOk(call(server.base, 'GET', '/v1/api_keys', { key: merchant.key }));
+    const keys = await expectOk(call(server.base, 'GET', '/v1/api_keys?limit=100', { key: merchant.key }));
     const created = (keys.data as Array<{ name: string; scopes: string[] }>).find((k) => k.name === 'support desk');
     expect(created?.scopes).toEqual(['read']);
+
+    // The same form sent twice (a double click, the browser re-posting it) creates one key: its API call carries the
+    // form's Idempotency-Key, and the second is a replay.
+    await page.goto(`${server.base}/dashboard/api-keys`);
+    const form = page.locator('form[action="/dashboard/api-keys"]');
+    const hidden = { _csrf: await form.locator('input[name=_csrf]').inputValue(), _form: await form.locator('input[name=_form]').inputValue() };
+    for (let i = 0; i < 2; i++) {
+      const sent = await page.request.post(`${server.base}/dashboard/api-keys`, { form: { ...hidden, name: 'sent twice', scopes: 'read' }, maxRedirects: 0 });
+      expect(sent.status()).toBe(303);
+    }
+    const after = await expectOk(call(server.base, 'GET', '/v1/api_keys?limit=100', { key: merchant.key }));
+    expect((after.data as Array<{ name: string }>).filter((k) => k.name === 'sent twice')).toHaveLength(1);
     // The restricted key reads but cannot write.
     expect((await call(server.base, 'GET', '/v1/cards', { key: secret })).status).toBe(200);
     expect((await call(server.base, 'POST', '/v1/customers', { key: secret, body: {} })).status).toBe(403);

@@ -1,6 +1,8 @@
+import type { paths } from '@tessera/sdk';
+import { messageOf } from '../api.ts';
 import { html, type SafeHtml } from '../html.ts';
 import { csrfField } from '../layout.ts';
-import { checkboxes, dl, errorBox, field, link, mono, money, pager, select, status, table } from '../kit.ts';
+import { checkboxes, dl, errorBox, field, link, mono, money, pager, pick, select, status, table } from '../kit.ts';
 import { formatTime, parseAmount } from '../format.ts';
 import { many, one, outcome, type ActionResult, type Router } from '../index.ts';
 import { toJsonNumber } from '../../lib/money.ts';
@@ -8,18 +10,28 @@ import { toJsonNumber } from '../../lib/money.ts';
 /** The merchant console: customers, cards, transactions, webhooks, API keys and the sandbox simulators. */
 
 const enc = encodeURIComponent;
+// The choices the forms offer, checked against the API's own enumerations (the SDK's types of its OpenAPI document).
+type TxQuery = NonNullable<paths['/v1/transactions']['get']['parameters']['query']>;
+type EventType = paths['/v1/webhook_endpoints']['post']['requestBody']['content']['application/json']['events'][number];
+type KycStatus = NonNullable<NonNullable<paths['/v1/customers']['get']['parameters']['query']>['kyc_status']>;
+type Json<P extends keyof paths> = paths[P] extends { get: { responses: { 200: { content: { 'application/json': infer T } } } } } ? T : never;
+type Customer = Json<'/v1/customers/{id}'>;
+type Card = Json<'/v1/cards/{cardId}'>;
+type Tx = Json<'/v1/transactions'>['data'][number];
+type CardStatus = NonNullable<NonNullable<paths['/v1/cards']['get']['parameters']['query']>['card_status']>;
 const SCOPES = ['read', 'write', 'cards:reveal', 'keys:write'] as const;
-const TX_TYPES = ['', 'deposit', 'funding', 'withdrawal', 'reservation', 'reservation_release', 'authorization', 'clearing', 'reversal', 'refund', 'force_post', 'fee'];
-const TX_STATUSES = ['', 'pending', 'completed', 'declined', 'reversed', 'expired'];
-const CARD_STATUSES = ['', 'PENDING_ACTIVATION', 'ACTIVE', 'INACTIVE', 'EXPIRED'];
-const EVENT_TYPES = ['*', 'card.created', 'card.updated', 'card.terminated', 'authorization.approved', 'authorization.declined', 'transaction.created', 'transaction.updated', 'customer.created', 'customer.updated', 'kyc.updated'];
+const TX_TYPES = [
+  'deposit', 'funding', 'withdrawal', 'reservation', 'reservation_release', 'authorization', 'clearing', 'reversal', 'refund',
+  'force_post', 'fee',
+] as const satisfies readonly NonNullable<TxQuery['type']>[];
+const TX_STATUSES = ['pending', 'completed', 'declined', 'reversed', 'expired'] as const satisfies readonly NonNullable<TxQuery['status']>[];
+const CARD_STATUSES = ['PENDING_ACTIVATION', 'ACTIVE', 'INACTIVE', 'EXPIRED'] as const satisfies readonly CardStatus[];
+const KYC_STATUSES = ['NOT_STARTED', 'WAITING_KYC', 'PASSED', 'REJECTED'] as const satisfies readonly KycStatus[];
+const EVENT_TYPES = [
+  '*', 'card.created', 'card.updated', 'card.terminated', 'authorization.approved', 'authorization.declined', 'transaction.created',
+  'transaction.updated', 'customer.created', 'customer.updated', 'kyc.updated',
+] as const satisfies readonly EventType[];
 
-interface Customer { id: string; first_name: string; last_name: string; email: string; phone_prefix: string; phone_number: string; kyc_status: string; created_at: string; address: { country: string } }
-interface Card { id: string; account_id: string; customer_id: string; type: string; brand: string; status: string; currency: string; masked_number: string; last4: string; exp_month: number; exp_year: number; nickname: string | null; balance: number; created_at: string }
-interface Tx { id: string; type: string; status: string; card_id: string | null; amount: number; currency: string; fee: number; merchant: { name: string; mcc: string; country: string } | null; decline_reason: string | null; authorization_id: string | null; created_at: string }
-interface Endpoint { id: string; url: string; description: string | null; events: string[]; enabled: boolean; disabled_reason: string | null; created_at: string }
-interface Attempt { id: string; delivery_id: string; event_id: string; event_type: string; attempt: number; attempted_at: string; status_code: number | null; latency_ms: number; response_body: string | null; error: string | null; succeeded: boolean }
-interface ApiKey { id: string; name: string | null; prefix: string; mode: string; scopes: string[]; created_at: string; revoked_at: string | null }
 
 const cardColumns = () => [
   { label: 'Card', cell: (c: Card) => link(`/dashboard/cards/${enc(c.id)}`, html`<span class="mono">${c.masked_number}</span>`) },
@@ -53,7 +65,7 @@ export function merchantPages(router: Router): void {
       const one = await api.GET('/v1/customers/{id}', { params: { path: { id: q } } });
       if (one.data) return { title: 'Customers', current: 'Customers', body: html`${searchForm(query)}${customerTable({ data: { data: [one.data] } })}` };
     }
-    const list = await api.GET('/v1/customers', { params: { query: { limit: 25, email: q || undefined, kyc_status: query.kyc_status, starting_after: query.starting_after } } });
+    const list = await api.GET('/v1/customers', { params: { query: { limit: 25, email: q || undefined, kyc_status: pick(KYC_STATUSES, query.kyc_status), starting_after: query.starting_after } } });
     return {
       title: 'Customers', current: 'Customers',
       body: html`${searchForm(query)}${customerTable(list, q ? 'No customer matches this search.' : 'No customers yet.')}${pager('/dashboard/customers', query, list)}`,
@@ -68,35 +80,35 @@ export function merchantPages(router: Router): void {
       api.GET('/v1/customers/{id}/accounts', { params: { path: { id } } }),
       api.GET('/v1/cards', { params: { query: { customer_id: id, limit: 100 } } }),
     ]);
-    if (customer.error) return { title: 'Customer', current: 'Customers', status: customer.response.status, body: errorBox(customer.error) };
+    if (customer.error) return { title: 'Customer', current: 'Customers', status: customer.response.status, body: errorBox(customer) };
     const c = customer.data as Customer;
     return {
       title: `${c.first_name} ${c.last_name}`, current: 'Customers',
       body: html`
       ${dl([['Id', mono(c.id)], ['Email', c.email], ['Phone', `${c.phone_prefix} ${c.phone_number}`], ['Country', c.address.country], ['Created', formatTime(c.created_at)]])}
       <h2>KYC</h2>
-      ${kyc.error ? errorBox(kyc.error) : dl([['Status', status(kyc.data.status)], ['Document', kyc.data.identification_type], ['Reason', kyc.data.reason], ['Decided', formatTime(kyc.data.decided_at)]])}
+      ${kyc.error ? errorBox(kyc) : dl([['Status', status(kyc.data.status)], ['Document', kyc.data.identification_type], ['Reason', kyc.data.reason], ['Decided', formatTime(kyc.data.decided_at)]])}
       <h2>Accounts</h2>
-      ${table<{ id: string; currency: string; created_at: string }>('Accounts', accounts, [
+      ${table('Accounts', accounts, [
     { label: 'Id', cell: (a) => mono(a.id) }, { label: 'Currency', cell: (a) => a.currency }, { label: 'Created', cell: (a) => formatTime(a.created_at) },
   ], 'No accounts.')}
       <h2>Cards</h2>
-      ${table<Card>('Cards', cards, cardColumns(), 'No cards.')}`,
+      ${table('Cards', cards, cardColumns(), 'No cards.')}`,
     };
   });
 
   // Cards ---------------------------------------------------------------------------------------------------------
   router.page('merchant', '/dashboard/cards', async ({ api, query }) => {
-    const list = await api.GET('/v1/cards', { params: { query: { limit: 25, card_status: query.status, customer_id: query.customer_id, starting_after: query.starting_after } } });
+    const list = await api.GET('/v1/cards', { params: { query: { limit: 25, card_status: pick(CARD_STATUSES, query.status), customer_id: query.customer_id, starting_after: query.starting_after } } });
     return {
       title: 'Cards', current: 'Cards',
       body: html`
       <form method="get" class="filters">
-        ${select('Status', 'status', CARD_STATUSES, query.status)}
+        ${select('Status', 'status', ['', ...CARD_STATUSES], query.status)}
         ${field('Customer id', 'customer_id', { value: query.customer_id ?? '' })}
         <button type="submit">Filter</button>
       </form>
-      ${table<Card>('Cards (numbers masked)', list, cardColumns(), 'No cards match these filters.')}
+      ${table('Cards (numbers masked)', list, cardColumns(), 'No cards match these filters.')}
       ${pager('/dashboard/cards', query, list)}`,
     };
   });
@@ -107,7 +119,7 @@ export function merchantPages(router: Router): void {
       api.GET('/v1/cards/{cardId}', { params: { path: { cardId: id } } }),
       api.GET('/v1/cards/{cardId}/balance', { params: { path: { cardId: id } } }),
     ]);
-    if (card.error) return { title: 'Card', current: 'Cards', status: card.response.status, body: errorBox(card.error) };
+    if (card.error) return { title: 'Card', current: 'Cards', status: card.response.status, body: errorBox(card) };
     const c = card.data as Card;
     const base = `/dashboard/cards/${enc(id)}`;
     const canReveal = session.scopes.includes('cards:reveal');
@@ -126,7 +138,7 @@ export function merchantPages(router: Router): void {
         <span class="muted small" role="status" data-reveal-status>Shows the number, CVV and expiry for 30 seconds; audited.</span></form>` : ''}
       ${dl([['Id', mono(c.id)], ['Status', status(c.status)], ['Type', `${c.brand} ${c.type}`], ['Nickname', c.nickname],
     ['Customer', link(`/dashboard/customers/${enc(c.customer_id)}`, mono(c.customer_id))], ['Account', mono(c.account_id)],
-    ['Available', balance.error ? balance.error.message : money(balance.data.available, balance.data.currency)],
+    ['Available', balance.error ? messageOf(balance) : money(balance.data.available, balance.data.currency)],
     ['Held', balance.error ? '—' : money(balance.data.pending_holds, balance.data.currency)], ['Created', formatTime(c.created_at)]])}
       <div class="actions">
         ${c.status === 'ACTIVE' || frozen ? html`<form method="post" action="${base}/${frozen ? 'unfreeze' : 'freeze'}" data-pending="Saving…">${csrfField(session)}
@@ -139,10 +151,15 @@ export function merchantPages(router: Router): void {
     };
   });
 
-  const cardAction = (verb: string, run: (api: Parameters<Parameters<Router['action']>[2]>[0]['api'], id: string) => Promise<{ error?: { message: string } }>, done: string) =>
-    router.action('merchant', `/dashboard/cards/:id/${verb}`, async ({ api, params }) => outcome(await run(api, params.id!) as never, done, `/dashboard/cards/${enc(params.id!)}`));
-  cardAction('freeze', (api, id) => api.PATCH('/v1/cards/{cardId}/deactivate', { params: { path: { cardId: id } } }), 'Card frozen: authorizations are declined until it is unfrozen.');
-  cardAction('unfreeze', (api, id) => api.PATCH('/v1/cards/{cardId}/activate', { params: { path: { cardId: id } } }), 'Card unfrozen.');
+  router.action('merchant', '/dashboard/cards/:id/freeze', async ({ api, params }) => {
+    const cardId = params.id!;
+    const res = await api.PATCH('/v1/cards/{cardId}/deactivate', { params: { path: { cardId } } });
+    return outcome(res, 'Card frozen: authorizations are declined until it is unfrozen.', `/dashboard/cards/${enc(cardId)}`);
+  });
+  router.action('merchant', '/dashboard/cards/:id/unfreeze', async ({ api, params }) => {
+    const cardId = params.id!;
+    return outcome(await api.PATCH('/v1/cards/{cardId}/activate', { params: { path: { cardId } } }), 'Card unfrozen.', `/dashboard/cards/${enc(cardId)}`);
+  });
   router.action('merchant', '/dashboard/cards/:id/terminate', async ({ api, params, form }) => {
     const back = `/dashboard/cards/${enc(params.id!)}`;
     if (one(form, 'confirm') !== 'yes') return { redirect: back, flash: { kind: 'error', message: 'Tick the confirmation to terminate the card.' } };
@@ -157,36 +174,36 @@ export function merchantPages(router: Router): void {
     }
     const res = await api.GET('/v1/cards/{cardId}/details', { params: { path: { cardId: params.id! } } });
     if (res.error) {
-      await reply.code(res.response.status).send({ error: res.error.message });
+      await reply.code(res.response.status).send({ error: messageOf(res) });
       return;
     }
-    const d = res.data as { number: string; cvv: string; exp_month: number; exp_year: number };
+    const d = res.data;
     await reply.header('cache-control', 'no-store').send({ number: d.number, cvv: d.cvv, expiry: `${String(d.exp_month).padStart(2, '0')}/${d.exp_year}` });
   });
 
   // Transactions --------------------------------------------------------------------------------------------------
   router.page('merchant', '/dashboard/transactions', async ({ api, query }) => {
     const list = await api.GET('/v1/transactions', {
-      params: { query: { limit: 25, card_id: query.card_id, type: query.type, status: query.status, created_gte: dayBound(query.from, false), created_lte: dayBound(query.to, true), starting_after: query.starting_after } },
+      params: { query: { limit: 25, card_id: query.card_id, type: pick(TX_TYPES, query.type), status: pick(TX_STATUSES, query.status), created_gte: dayBound(query.from, false), created_lte: dayBound(query.to, true), starting_after: query.starting_after } },
     });
     return {
       title: 'Transactions', current: 'Transactions',
       body: html`
       <form method="get" class="filters">
         ${field('Card id', 'card_id', { value: query.card_id ?? '' })}
-        ${select('Type', 'type', TX_TYPES, query.type)}${select('Status', 'status', TX_STATUSES, query.status)}
+        ${select('Type', 'type', ['', ...TX_TYPES], query.type)}${select('Status', 'status', ['', ...TX_STATUSES], query.status)}
         ${field('From', 'from', { type: 'date', value: query.from ?? '' })}${field('To', 'to', { type: 'date', value: query.to ?? '' })}
         <button type="submit">Filter</button>
       </form>
-      ${table<Tx>('Transactions', list, txColumns, 'No transactions match these filters.')}
+      ${table('Transactions', list, txColumns, 'No transactions match these filters.')}
       ${pager('/dashboard/transactions', query, list)}`,
     };
   });
 
   router.page('merchant', '/dashboard/authorizations/:id', async ({ api, params }) => {
     const res = await api.GET('/v1/authorizations/{id}', { params: { path: { id: params.id! } } });
-    if (res.error) return { title: 'Authorization', current: 'Transactions', status: res.response.status, body: errorBox(res.error) };
-    const a = res.data as { id: string; card_id: string | null; status: string; amount: number; approved_amount: number; held_amount: number; cleared_amount: number; refunded_amount: number; fee: number; currency: string; merchant: { name: string; mcc: string; country: string }; decline_reason: string | null; response_code: string; created_at: string; history: Tx[] };
+    if (res.error) return { title: 'Authorization', current: 'Transactions', status: res.response.status, body: errorBox(res) };
+    const a = res.data;
     return {
       title: `Authorization at ${a.merchant.name}`, current: 'Transactions',
       body: html`
@@ -207,7 +224,7 @@ export function merchantPages(router: Router): void {
     return {
       title: 'Webhooks', current: 'Webhooks',
       body: html`
-      ${table<Endpoint>('Webhook endpoints', list, [
+      ${table('Webhook endpoints', list, [
     { label: 'URL', cell: (e) => link(`/dashboard/webhooks/${enc(e.id)}`, html`<span class="mono">${e.url}</span>`) }, { label: 'Id', cell: (e) => mono(e.id) },
     { label: 'Events', cell: (e) => e.events.join(', ') }, { label: 'Enabled', cell: (e) => status(e.enabled ? 'enabled' : `disabled${e.disabled_reason ? ` (${e.disabled_reason})` : ''}`) },
     { label: 'Created', cell: (e) => formatTime(e.created_at) },
@@ -224,7 +241,7 @@ export function merchantPages(router: Router): void {
   });
   router.action('merchant', '/dashboard/webhooks', async ({ api, form }) => {
     const description = one(form, 'description').trim();
-    const events = many(form, 'events');
+    const events = many(form, 'events').flatMap((e) => pick(EVENT_TYPES, e) ?? []);
     const res = await api.POST('/v1/webhook_endpoints', { body: { url: one(form, 'url').trim(), events: events.includes('*') ? ['*'] : events, ...(description ? { description } : {}) } });
     if (res.error) return outcome(res, '', '/dashboard/webhooks');
     return { redirect: `/dashboard/webhooks/${enc(res.data.id)}`, flash: { kind: 'success', message: 'Endpoint created. Its signing secret:', secret: res.data.secret } };
@@ -236,8 +253,8 @@ export function merchantPages(router: Router): void {
       api.GET('/v1/webhook_endpoints/{id}', { params: { path: { id } } }),
       api.GET('/v1/webhook_endpoints/{id}/deliveries', { params: { path: { id }, query: { limit: 50, starting_after: query.starting_after } } }),
     ]);
-    if (endpoint.error) return { title: 'Webhook endpoint', current: 'Webhooks', status: endpoint.response.status, body: errorBox(endpoint.error) };
-    const e = endpoint.data as Endpoint;
+    if (endpoint.error) return { title: 'Webhook endpoint', current: 'Webhooks', status: endpoint.response.status, body: errorBox(endpoint) };
+    const e = endpoint.data;
     const base = `/dashboard/webhooks/${enc(id)}`;
     return {
       title: 'Webhook endpoint', current: 'Webhooks',
@@ -250,7 +267,7 @@ export function merchantPages(router: Router): void {
         <form method="post" action="${base}/delete" data-confirm="Delete this endpoint?">${csrfField(session)}<button type="submit" class="btn-danger">Delete</button></form>
       </div>
       <h2>Delivery attempts</h2>
-      ${table<Attempt>('Delivery attempts', deliveries, [
+      ${table('Delivery attempts', deliveries, [
     { label: 'Event', cell: (d) => html`${d.event_type}<br>${mono(d.event_id)}` }, { label: 'Attempt', cell: (d) => String(d.attempt), numeric: true },
     { label: 'At', cell: (d) => formatTime(d.attempted_at) }, { label: 'Result', cell: (d) => status(d.succeeded ? 'succeeded' : 'failed') },
     { label: 'HTTP', cell: (d) => d.status_code === null ? '—' : String(d.status_code) }, { label: 'Latency', cell: (d) => `${d.latency_ms} ms`, numeric: true },
@@ -285,7 +302,7 @@ export function merchantPages(router: Router): void {
     return {
       title: 'API keys', current: 'API keys',
       body: html`
-      ${table<ApiKey>('API keys', list, [
+      ${table('API keys', list, [
     { label: 'Name', cell: (k) => k.name ?? '—' }, { label: 'Prefix', cell: (k) => mono(k.prefix) }, { label: 'Id', cell: (k) => mono(k.id) },
     { label: 'Scopes', cell: (k) => k.scopes.join(', ') }, { label: 'Created', cell: (k) => formatTime(k.created_at) },
     {
@@ -304,7 +321,7 @@ export function merchantPages(router: Router): void {
     };
   });
   router.action('merchant', '/dashboard/api-keys', async ({ api, form }) => {
-    const res = await api.POST('/v1/api_keys', { body: { name: one(form, 'name').trim(), scopes: many(form, 'scopes') } });
+    const res = await api.POST('/v1/api_keys', { body: { name: one(form, 'name').trim(), scopes: many(form, 'scopes').flatMap((s) => pick(SCOPES, s) ?? []) } });
     if (res.error) return outcome(res, '', '/dashboard/api-keys');
     return { redirect: '/dashboard/api-keys', flash: { kind: 'success', message: `Key “${res.data.name}” created with ${res.data.scopes.join(', ')}.`, secret: res.data.api_key } };
   });
@@ -336,67 +353,70 @@ export function merchantPages(router: Router): void {
       ${sim('deposit', 'Deposit into the wallet', html`${field('Amount', 'amount', { required: true, placeholder: '1000.00', id: 'dep-amount' })}${field('Currency', 'currency', { value: 'USD', required: true, id: 'dep-currency' })}`, 'Deposit')}
       </div>
       <h2>Notification outbox</h2>
-      ${table<{ id: string; customer_id: string | null; channel: string; recipient: string; kind: string; body: string; status: string; created_at: string }>('Notifications (activation codes)', notifications, [
+      ${table('Notifications (activation codes)', notifications, [
     { label: 'Id', cell: (n) => mono(n.id) }, { label: 'Channel', cell: (n) => n.channel }, { label: 'Recipient', cell: (n) => n.recipient }, { label: 'Kind', cell: (n) => n.kind },
     { label: 'Message', cell: (n) => n.body }, { label: 'Status', cell: (n) => status(n.status) }, { label: 'Created', cell: (n) => formatTime(n.created_at) },
   ], 'The outbox is empty.')}`,
     };
   });
 
-  const sandboxBack = (message: string, error?: { message: string }): ActionResult =>
-    error ? { redirect: '/dashboard/sandbox', flash: { kind: 'error', message: error.message } } : { redirect: '/dashboard/sandbox', flash: { kind: 'success', message } };
+  const sandboxBack = (message: string, result?: { error?: unknown; response: Response }): ActionResult =>
+    result ? outcome(result, message, '/dashboard/sandbox') : { redirect: '/dashboard/sandbox', flash: { kind: 'error', message } };
   router.action('merchant', '/dashboard/sandbox/authorize', async ({ api, form }) => {
     const currency = one(form, 'currency').trim().toUpperCase();
     const amount = amountOf(form, currency);
-    if (typeof amount === 'string') return sandboxBack('', { message: amount });
+    if (typeof amount === 'string') return sandboxBack(amount);
     const res = await api.POST('/v1/simulate/authorizations', {
       body: { card_id: one(form, 'card_id'), amount, currency, merchant: { name: one(form, 'merchant_name'), mcc: one(form, 'mcc'), country: one(form, 'country').toUpperCase() } },
     });
-    if (res.error) return sandboxBack('', res.error);
-    const a = res.data as { id: string; status: string; decline_reason: string | null };
+    if (res.error) return sandboxBack('', res);
+    const a = res.data;
     return { redirect: `/dashboard/authorizations/${enc(a.id)}`, flash: { kind: a.status === 'declined' ? 'error' : 'success', message: `Authorization ${a.status}${a.decline_reason ? `: ${a.decline_reason}` : ''}.` } };
   });
   router.action('merchant', '/dashboard/sandbox/settle', async ({ api, form }) => {
     const currency = one(form, 'currency').trim().toUpperCase();
     const amount = amountOf(form, currency);
-    if (typeof amount === 'string') return sandboxBack('', { message: amount });
+    if (typeof amount === 'string') return sandboxBack(amount);
     const id = one(form, 'authorization_id').trim();
     const action = one(form, 'action');
     let res;
     if (action === 'refund') {
       const auth = await api.GET('/v1/authorizations/{id}', { params: { path: { id } } });
-      if (auth.error) return sandboxBack('', auth.error);
+      if (auth.error) return sandboxBack('', auth);
+      if (!auth.data.card_id) return sandboxBack('This authorization has no card to refund to.');
       res = await api.POST('/v1/simulate/refunds', { body: { card_id: auth.data.card_id, amount, authorization_id: id } });
+    } else if (action === 'reverse') {
+      res = await api.POST('/v1/simulate/authorizations/{id}/reverse', { params: { path: { id } }, body: { amount } });
     } else {
-      res = await api.POST(`/v1/simulate/authorizations/{id}/${action === 'reverse' ? 'reverse' : 'clear'}`, { params: { path: { id } }, body: { amount } });
+      res = await api.POST('/v1/simulate/authorizations/{id}/clear', { params: { path: { id } }, body: { amount } });
     }
-    if (res.error) return sandboxBack('', res.error);
+    if (res.error) return sandboxBack('', res);
     return { redirect: `/dashboard/authorizations/${enc(id)}`, flash: { kind: 'success', message: `${action[0]!.toUpperCase()}${action.slice(1)} applied.` } };
   });
   router.action('merchant', '/dashboard/sandbox/clock', async ({ api, form }) => {
     const seconds = one(form, 'seconds').trim();
-    if (!/^\d{1,9}$/.test(seconds)) return sandboxBack('', { message: 'Seconds must be a whole number.' });
+    if (!/^\d{1,9}$/.test(seconds)) return sandboxBack('Seconds must be a whole number.');
     const res = await api.POST('/v1/simulate/clock/advance', { body: { seconds: Number(seconds) } });
-    return sandboxBack(res.data ? `The test clock is now ${formatTime(res.data.now)}.` : '', res.error);
+    return sandboxBack(res.data ? `The test clock is now ${formatTime(res.data.now)}.` : '', res);
   });
   router.action('merchant', '/dashboard/sandbox/deposit', async ({ api, form }) => {
     const currency = one(form, 'currency').trim().toUpperCase();
     const amount = amountOf(form, currency);
-    if (typeof amount === 'string') return sandboxBack('', { message: amount });
+    if (typeof amount === 'string') return sandboxBack(amount);
     const res = await api.POST('/v1/simulate/wallet_deposits', { body: { currency, amount } });
-    return sandboxBack(`Deposited ${one(form, 'amount')} ${currency}.`, res.error);
+    return sandboxBack(`Deposited ${one(form, 'amount')} ${currency}.`, res);
   });
 }
 
 function searchForm(query: Record<string, string | undefined>): SafeHtml {
   return html`<form method="get" class="filters" role="search">
     ${field('Email or customer id', 'q', { value: query.q ?? '', id: 'customer-search' })}
-    ${select('KYC status', 'kyc_status', ['', 'NOT_STARTED', 'WAITING_KYC', 'PASSED', 'REJECTED'], query.kyc_status)}
+    ${select('KYC status', 'kyc_status', ['', ...KYC_STATUSES], query.kyc_status)}
     <button type="submit">Search</button></form>`;
 }
 
-function customerTable(list: { data?: { data: Customer[] }; error?: import('../api.ts').ApiError }, empty = 'No customers yet.'): SafeHtml {
-  return table<Customer>('Customers', list, [
+function customerTable(list: { data?: { data: Customer[] }; error?: unknown; response?: Response }, empty = 'No customers yet.'): SafeHtml {
+  return table('Customers', list, [
     { label: 'Name', cell: (c) => link(`/dashboard/customers/${enc(c.id)}`, `${c.first_name} ${c.last_name}`) }, { label: 'Id', cell: (c) => mono(c.id) },
     { label: 'Email', cell: (c) => c.email }, { label: 'KYC', cell: (c) => status(c.kyc_status) }, { label: 'Created', cell: (c) => formatTime(c.created_at) },
   ], empty);

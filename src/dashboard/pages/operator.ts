@@ -1,27 +1,22 @@
+import { messageOf } from '../api.ts';
 import { html } from '../html.ts';
 import { csrfField } from '../layout.ts';
-import { checkboxes, dl, errorBox, field, link, mono, pager, select, status, table } from '../kit.ts';
+import { checkboxes, dl, errorBox, field, link, mono, money, pager, pick, select, status, table } from '../kit.ts';
 import { formatTime } from '../format.ts';
-import { many, one, outcome, type Router } from '../index.ts';
+import { many, one, outcome, type ActionResult, type Router } from '../index.ts';
 import { overviewPage } from './overview.ts';
 
 /** The operator console: merchants, KYC review, card stock, ledger, audit log, FX rates, fee schedules. */
 
 const SCOPES = ['read', 'write', 'cards:reveal', 'keys:write'] as const;
+const MODES = ['sandbox', 'live'] as const;
+const KYC_STATUSES = ['WAITING_KYC', 'PASSED', 'REJECTED'] as const;
+const DOCUMENT_SIDES = ['front', 'back', 'handheld'] as const;
+const STOCK_STATUSES = ['available', 'assigned', 'unowned'] as const;
+const BRANDS = ['VISA', 'MASTERCARD'] as const;
 const enc = encodeURIComponent;
 
-interface Merchant { id: string; name: string; live_access: boolean; suspended: boolean; suspension_reason: string | null; created_at: string }
-interface ApiKey { id: string; mode: string; scopes: string[]; name: string | null; prefix: string; created_at: string; revoked_at: string | null }
-interface KycItem {
-  customer_id: string; merchant_id: string; mode: string; name: string; email: string; status: string; reason: string | null;
-  identification_type: string; identification_number_last4: string; identification_expiry_date: string; submitted_at: string; documents: string[];
-}
-interface StockItem { id: string; brand: string; bin: string; last4: string; exp_month: number; exp_year: number; currency: string; merchant_id: string | null; mode: string | null; status: string; assigned_card_id: string | null; imported_at: string }
-interface AuditEntry { id: string; seq: number; at: string; actor: string; action: string; target: string | null; result: string; origin: string | null; details: Record<string, unknown> }
-interface FxRate { from: string; to: string; rate: string; updated_at: string }
 
-/** Why 20 pages of 100: the queue has no single-read endpoint, so a submission is found by paging; bounded. */
-const KYC_SCAN_PAGES_MAX = 20;
 /** Why 1,000: the API's own maximum per import. */
 const STOCK_LINES_MAX = 1000;
 
@@ -36,14 +31,18 @@ const FEE_FIELDS = [
   ['clearing_tolerance_bps', 'Clearing tolerance (basis points)'],
 ] as const;
 
+interface StockCard { card_number: string; brand: (typeof BRANDS)[number]; exp_month: number; exp_year: number; currency: string }
+
 /** One card-stock line: "card_number,brand,exp_month,exp_year,currency". */
-export function parseStockLine(line: string): { card_number: string; brand: string; exp_month: number; exp_year: number; currency: string } | string {
+export function parseStockLine(line: string): StockCard | string {
   const parts = line.split(/[,;\t]/).map((p) => p.trim());
   if (parts.length !== 5) return 'expected 5 fields: card_number,brand,exp_month,exp_year,currency';
-  const [number, brand, month, year, currency] = parts as [string, string, string, string, string];
+  const [number, brandText, month, year, currency] = parts as [string, string, string, string, string];
   if (!/^\d{12,19}$/.test(number)) return 'the card number must be 12 to 19 digits';
+  const brand = pick(BRANDS, brandText.toUpperCase());
+  if (!brand) return `the brand must be ${BRANDS.join(' or ')}`;
   if (!/^\d{1,2}$/.test(month) || !/^\d{4}$/.test(year)) return 'the expiry month and year must be numbers';
-  return { card_number: number, brand: brand.toUpperCase(), exp_month: Number(month), exp_year: Number(year), currency: currency.toUpperCase() };
+  return { card_number: number, brand, exp_month: Number(month), exp_year: Number(year), currency: currency.toUpperCase() };
 }
 
 export function operatorPages(router: Router): void {
@@ -59,7 +58,7 @@ export function operatorPages(router: Router): void {
         ${field('Search by name or id', 'q', { value: query.q ?? '' })}
         <button type="submit">Search</button>
       </form>
-      ${table<Merchant>('Merchants', list, [
+      ${table('Merchants', list, [
     { label: 'Name', cell: (m) => link(`/dashboard/merchants/${enc(m.id)}`, m.name) },
     { label: 'Id', cell: (m) => mono(m.id) },
     { label: 'Live access', cell: (m) => status(m.live_access ? 'granted' : 'none') },
@@ -92,8 +91,8 @@ export function operatorPages(router: Router): void {
       api.GET('/admin/v1/merchants/{id}/keys', { params: { path: { id } } }),
       api.GET('/admin/v1/merchants/{id}/fee_schedule', { params: { path: { id } } }),
     ]);
-    if (merchant.error) return { title: 'Merchant', current: 'Merchants', status: merchant.response.status, body: errorBox(merchant.error) };
-    const m = merchant.data as Merchant;
+    if (merchant.error) return { title: 'Merchant', current: 'Merchants', status: merchant.response.status, body: errorBox(merchant) };
+    const m = merchant.data;
     const base = `/dashboard/merchants/${enc(id)}`;
     return {
       title: m.name, current: 'Merchants',
@@ -112,7 +111,7 @@ export function operatorPages(router: Router): void {
             <button type="submit" class="btn-danger">Suspend merchant</button></form>`}
       </div>
       <h2>API keys</h2>
-      ${table<ApiKey>('API keys', keys, [
+      ${table('API keys', keys, [
     { label: 'Id', cell: (k) => mono(k.id) }, { label: 'Prefix', cell: (k) => mono(k.prefix) }, { label: 'Mode', cell: (k) => k.mode },
     { label: 'Scopes', cell: (k) => k.scopes.join(', ') }, { label: 'Created', cell: (k) => formatTime(k.created_at) },
     {
@@ -128,14 +127,14 @@ export function operatorPages(router: Router): void {
         </form>
       </section>
       <h2>Fee schedule</h2>
-      ${fees.error ? errorBox(fees.error) : dl(FEE_FIELDS.map(([k, label]) => [label, String(fees.data[k])] as [string, string]).concat([['Authorization mode', fees.data.authorization_mode]]))}
+      ${fees.error ? errorBox(fees) : dl(FEE_FIELDS.map(([k, label]) => [label, String(fees.data[k])] as [string, string]).concat([['Authorization mode', fees.data.authorization_mode]]))}
       <p>${link(`/dashboard/fee-schedules?merchant_id=${enc(id)}`, 'Edit the fee schedule')}</p>`,
     };
   });
 
   router.action('operator', '/dashboard/merchants/:id/keys', async ({ api, params, form }) => {
     const back = `/dashboard/merchants/${enc(params.id!)}`;
-    const res = await api.POST('/admin/v1/merchants/{id}/keys', { params: { path: { id: params.id! } }, body: { mode: one(form, 'mode'), scopes: many(form, 'scopes') } });
+    const res = await api.POST('/admin/v1/merchants/{id}/keys', { params: { path: { id: params.id! } }, body: { mode: pick(MODES, one(form, 'mode')) ?? 'sandbox', scopes: many(form, 'scopes').flatMap((s) => pick(SCOPES, s) ?? []) } });
     if (res.error) return outcome(res, '', back);
     return { redirect: back, flash: { kind: 'success', message: `Key ${res.data.prefix} created.`, secret: res.data.api_key } };
   });
@@ -156,93 +155,102 @@ export function operatorPages(router: Router): void {
 
   // KYC review ----------------------------------------------------------------------------------------------------
   router.page('operator', '/dashboard/kyc', async ({ api, query }) => {
-    const st = query.status || 'WAITING_KYC';
+    const st = pick(KYC_STATUSES, query.status) ?? 'WAITING_KYC';
     const list = await api.GET('/admin/v1/kyc', { params: { query: { limit: 25, status: st, starting_after: query.starting_after } } });
     return {
       title: 'KYC review', current: 'KYC review',
       body: html`
-      <form method="get" class="filters">${select('Status', 'status', ['WAITING_KYC', 'PASSED', 'REJECTED'], st)}<button type="submit">Show</button></form>
-      ${table<KycItem>('KYC submissions', list, [
-    { label: 'Customer', cell: (k) => link(`/dashboard/kyc/${enc(k.customer_id)}?status=${enc(st)}`, k.name) },
+      <form method="get" class="filters">${select('Status', 'status', KYC_STATUSES, st)}<button type="submit">Show</button></form>
+      ${table('KYC submissions', list, [
+    { label: 'Customer', cell: (k) => link(`/dashboard/kyc/${enc(k.customer_id)}`, k.name) },
     { label: 'Customer id', cell: (k) => mono(k.customer_id) }, { label: 'Merchant', cell: (k) => mono(k.merchant_id) },
     { label: 'Mode', cell: (k) => k.mode }, { label: 'Document', cell: (k) => `${k.identification_type} ···${k.identification_number_last4}` },
     { label: 'Status', cell: (k) => status(k.status) }, { label: 'Submitted', cell: (k) => formatTime(k.submitted_at) },
   ], st === 'WAITING_KYC' ? 'The queue is empty: no submission is waiting for review.' : 'No submissions in this status.')}
-      ${pager('/dashboard/kyc', { ...query, status: st }, list, (r: KycItem) => r.customer_id)}`,
+      ${pager('/dashboard/kyc', { ...query, status: st }, list, (r: { customer_id: string }) => r.customer_id)}`,
     };
   });
 
-  router.page('operator', '/dashboard/kyc/:customerId', async ({ api, params, query, session }) => {
-    const customerId = params.customerId!;
-    const st = ['WAITING_KYC', 'PASSED', 'REJECTED'].includes(query.status ?? '') ? query.status! : 'WAITING_KYC';
-    let found: KycItem | null = null;
-    let cursor: string | undefined;
-    for (let i = 0; i < KYC_SCAN_PAGES_MAX && !found; i++) {
-      const res = await api.GET('/admin/v1/kyc', { params: { query: { limit: 100, status: st, starting_after: cursor } } });
-      if (res.error) return { title: 'KYC submission', current: 'KYC review', status: res.response.status, body: errorBox(res.error) };
-      found = (res.data.data as KycItem[]).find((k) => k.customer_id === customerId) ?? null;
-      if (!res.data.has_more) break;
-      cursor = (res.data.data as KycItem[]).at(-1)?.customer_id;
-    }
-    if (!found) {
-      return { title: 'KYC submission', current: 'KYC review', status: 404, body: html`<p class="empty">No ${st} submission for ${mono(customerId)}. ${link('/dashboard/kyc', 'Back to the queue')}</p>` };
-    }
-    const k = found;
-    const base = `/dashboard/kyc/${enc(customerId)}`;
+  router.page('operator', '/dashboard/kyc/:customerId', async ({ api, params, session }) => {
+    const res = await api.GET('/admin/v1/kyc/{customerId}', { params: { path: { customerId: params.customerId! } } });
+    if (res.error) return { title: 'KYC submission', current: 'KYC review', status: res.response.status, body: errorBox(res) };
+    const k = res.data;
+    const base = `/dashboard/kyc/${enc(k.customer_id)}`;
     return {
       title: `KYC: ${k.name}`, current: 'KYC review',
       body: html`
-      ${dl([['Customer', mono(k.customer_id)], ['Email', k.email], ['Merchant', mono(k.merchant_id)], ['Mode', k.mode], ['Status', status(k.status)],
-    ['Document', k.identification_type], ['Number (last 4)', k.identification_number_last4], ['Expires', k.identification_expiry_date],
-    ['Submitted', formatTime(k.submitted_at)], ['Reason', k.reason]])}
+      ${dl([['Customer', mono(k.customer_id)], ['Email', k.email], ['Merchant', mono(k.merchant_id)], ['Mode', k.mode],
+    ['Status', status(k.status)], ['Document', k.identification_type], ['Number (last 4)', k.identification_number_last4],
+    ['Expires', k.identification_expiry_date], ['Submitted', formatTime(k.submitted_at)], ['Reason', k.reason]])}
       <h2>Documents</h2>
       <div class="documents">
-        ${k.documents.map((side) => html`<figure><img src="${base}/documents/${enc(side)}" alt="${SIDE_NAMES[side] ?? side}" data-kyc-side="${side}"><figcaption>${SIDE_NAMES[side] ?? side}</figcaption></figure>`)}
+        ${k.documents.map((side) => html`<figure><img src="${base}/documents/${enc(side)}" alt="${SIDE_NAMES[side] ?? side}"
+          data-kyc-side="${side}"><figcaption>${SIDE_NAMES[side] ?? side}</figcaption></figure>`)}
       </div>
       ${k.status === 'WAITING_KYC' ? html`
       <div class="decision">
-        <form method="post" action="${base}/approve" data-pending="Approving…">${csrfField(session)}<button type="submit" class="btn-good">Approve</button></form>
+        <form method="post" action="${base}/approve" data-pending="Approving…">${csrfField(session)}
+          <button type="submit" class="btn-good">Approve</button></form>
         <form method="post" action="${base}/reject" class="inline-form" data-pending="Rejecting…">${csrfField(session)}
           ${field('Reason for rejection', 'reason', { required: true, id: 'reject-reason', hint: 'The merchant sees this reason.' })}
           <button type="submit" class="btn-danger">Reject</button>
         </form>
-      </div>` : ''}`,
+      </div>` : ''}
+      <p>${link('/dashboard/kyc', 'Back to the queue')}</p>`,
     };
   });
 
   router.raw('operator', 'GET', '/dashboard/kyc/:customerId/documents/:side', async ({ api, params, reply }) => {
-    const res = await api.GET('/admin/v1/kyc/{customerId}/documents/{side}', { params: { path: { customerId: params.customerId!, side: params.side! } }, parseAs: 'arrayBuffer' });
+    const side = pick(DOCUMENT_SIDES, params.side);
+    if (!side) {
+      await reply.code(404).type('text/plain; charset=utf-8').send('No such document side.');
+      return;
+    }
+    const res = await api.GET('/admin/v1/kyc/{customerId}/documents/{side}', {
+      params: { path: { customerId: params.customerId!, side } }, parseAs: 'arrayBuffer',
+    });
     if (res.error) {
-      await reply.code(res.response.status).type('text/plain; charset=utf-8').send(res.error.message);
+      await reply.code(res.response.status).type('text/plain; charset=utf-8').send(messageOf(res));
       return;
     }
     const type = res.response.headers.get('content-type') ?? 'application/octet-stream';
-    await reply.header('cache-control', 'no-store').type(/^image\/(png|jpeg)$/.test(type) ? type : 'application/octet-stream').send(Buffer.from(res.data as ArrayBuffer));
+    await reply.header('cache-control', 'no-store').type(/^image\/(png|jpeg)$/.test(type) ? type : 'application/octet-stream')
+      .send(Buffer.from(res.data));
   });
 
-  for (const decision of ['approve', 'reject'] as const) {
-    router.action('operator', `/dashboard/kyc/:customerId/${decision}`, async ({ api, params, form }) => {
-      const res = await api.POST(`/admin/v1/kyc/{customerId}/${decision}`, {
-        params: { path: { customerId: params.customerId! } }, ...(decision === 'reject' ? { body: { reason: one(form, 'reason') } } : {}),
-      });
-      if (res.error) return outcome(res, '', `/dashboard/kyc/${enc(params.customerId!)}`);
-      return { redirect: '/dashboard/kyc', flash: { kind: 'success', message: `KYC ${decision === 'approve' ? 'approved' : 'rejected'}: the customer is now ${res.data.status}.` } };
-    });
-  }
+  const decided = (customerId: string, res: { data?: { status: string }; error?: unknown; response: Response }, verb: string): ActionResult =>
+    res.data ? { redirect: '/dashboard/kyc', flash: { kind: 'success', message: `KYC ${verb}: the customer is now ${res.data.status}.` } }
+      : outcome(res, '', `/dashboard/kyc/${enc(customerId)}`);
+  router.action('operator', '/dashboard/kyc/:customerId/approve', async ({ api, params }) => {
+    const customerId = params.customerId!;
+    return decided(customerId, await api.POST('/admin/v1/kyc/{customerId}/approve', { params: { path: { customerId } } }), 'approved');
+  });
+  router.action('operator', '/dashboard/kyc/:customerId/reject', async ({ api, params, form }) => {
+    const customerId = params.customerId!;
+    const res = await api.POST('/admin/v1/kyc/{customerId}/reject', { params: { path: { customerId } }, body: { reason: one(form, 'reason') } });
+    return decided(customerId, res, 'rejected');
+  });
 
   // Card stock ----------------------------------------------------------------------------------------------------
   router.page('operator', '/dashboard/card-stock', async ({ api, query, session }) => {
-    const list = await api.GET('/admin/v1/card_stock', { params: { query: { limit: 25, merchant_id: query.merchant_id, mode: query.mode, status: query.status, starting_after: query.starting_after } } });
+    const list = await api.GET('/admin/v1/card_stock', {
+      params: {
+        query: {
+          limit: 25, merchant_id: query.merchant_id || undefined, mode: pick(MODES, query.mode), status: pick(STOCK_STATUSES, query.status),
+          starting_after: query.starting_after,
+        },
+      },
+    });
     return {
       title: 'Card stock', current: 'Card stock',
       body: html`
       <form method="get" class="filters">
         ${field('Merchant id', 'merchant_id', { value: query.merchant_id ?? '', id: 'filter-merchant' })}
-        ${select('Mode', 'mode', ['', 'sandbox', 'live'], query.mode, 'filter-mode')}
-        ${select('Status', 'status', ['', 'available', 'assigned', 'unowned'], query.status, 'filter-status')}
+        ${select('Mode', 'mode', ['', ...MODES], query.mode, 'filter-mode')}
+        ${select('Status', 'status', ['', ...STOCK_STATUSES], query.status, 'filter-status')}
         <button type="submit">Filter</button>
       </form>
-      ${table<StockItem>('Card stock', list, [
+      ${table('Card stock', list, [
     { label: 'Id', cell: (c) => mono(c.id) }, { label: 'Card', cell: (c) => html`<span class="mono">${c.bin}······${c.last4}</span>` },
     { label: 'Brand', cell: (c) => c.brand }, { label: 'Expiry', cell: (c) => `${String(c.exp_month).padStart(2, '0')}/${c.exp_year}` },
     { label: 'Currency', cell: (c) => c.currency }, { label: 'Merchant', cell: (c) => mono(c.merchant_id) }, { label: 'Mode', cell: (c) => c.mode ?? '—' },
@@ -252,7 +260,7 @@ export function operatorPages(router: Router): void {
       <section class="card" aria-labelledby="import-h"><h2 id="import-h">Import card numbers</h2>
         <form method="post" action="/dashboard/card-stock" data-pending="Importing…">${csrfField(session)}
           ${field('Merchant id', 'merchant_id', { required: true, id: 'import-merchant', placeholder: 'merchant_…' })}
-          ${select('Mode', 'mode', ['sandbox', 'live'], 'sandbox', 'import-mode')}
+          ${select('Mode', 'mode', MODES, 'sandbox', 'import-mode')}
           <div class="field"><label for="import-lines">Cards, one a line: card_number,brand,exp_month,exp_year,currency</label>
             <textarea id="import-lines" name="lines" rows="6" required class="mono" placeholder="4242424242424242,VISA,12,2030,USD"></textarea></div>
           <div class="field"><label for="import-file">Or load a CSV file into the box</label>
@@ -274,32 +282,61 @@ export function operatorPages(router: Router): void {
       if (typeof card === 'string') return { redirect: '/dashboard/card-stock', flash: { kind: 'error', message: `Line ${i + 1}: ${card}.` } };
       cards.push(card);
     }
-    const res = await api.POST('/admin/v1/card_stock', { body: { merchant_id: one(form, 'merchant_id'), mode: one(form, 'mode'), cards } });
+    const body = { merchant_id: one(form, 'merchant_id').trim(), mode: pick(MODES, one(form, 'mode')) ?? 'sandbox', cards };
+    const res = await api.POST('/admin/v1/card_stock', { body });
     return outcome(res, `Imported ${res.data?.imported ?? 0} cards.`, '/dashboard/card-stock');
   });
 
   // Ledger --------------------------------------------------------------------------------------------------------
-  router.page('operator', '/dashboard/ledger', async ({ api }) => {
-    const res = await api.GET('/admin/v1/ledger/verify');
-    if (res.error) return { title: 'Ledger', current: 'Ledger', status: res.response.status, body: errorBox(res.error) };
-    const v = res.data as { ok: boolean; transfers: number; truncated: boolean; ledgers: Array<{ ledger: number; currency: string; accounts: number; debits_pending: number; debits_posted: number; credits_pending: number; credits_posted: number }>; violations: Array<{ kind: string; ledger: number | null; account_id: string | null; transfer_id: string | null; detail: string }> };
-    const minor = (n: number) => html`<span class="mono">${BigInt(n).toString()}</span>`;
+  router.page('operator', '/dashboard/ledger', async ({ api, query }) => {
+    const accountId = query.account_id?.trim() || undefined;
+    const [res, history] = await Promise.all([
+      api.GET('/admin/v1/ledger/verify'),
+      accountId ? api.GET('/admin/v1/ledger/accounts/{accountId}/transfers', {
+        params: { path: { accountId }, query: { limit: 25, starting_after: query.starting_after } },
+      }) : null,
+    ]);
+    if (res.error) return { title: 'Ledger', current: 'Ledger', status: res.response.status, body: errorBox(res) };
+    const v = res.data;
+    const minor = (n: string) => html`<span class="mono">${n}</span>`;
+    const accountLink = (id: string | null) => id ? link(`/dashboard/ledger?account_id=${enc(id)}#history-h`, mono(id)) : '—';
     return {
       title: 'Ledger', current: 'Ledger',
       body: html`
       <p class="verdict ${v.ok ? 'ok' : 'bad'}">${v.ok ? 'The ledger balances: every check passed.' : 'The ledger check found violations.'}</p>
       ${dl([['Transfers checked', String(v.transfers)], ['Truncated', v.truncated ? 'yes' : 'no']])}
       ${table('Totals per ledger (minor units)', { data: { data: v.ledgers } }, [
-    { label: 'Ledger', cell: (l) => String(l.ledger) }, { label: 'Currency', cell: (l) => l.currency }, { label: 'Accounts', cell: (l) => String(l.accounts), numeric: true },
-    { label: 'Debits pending', cell: (l) => minor(l.debits_pending), numeric: true }, { label: 'Debits posted', cell: (l) => minor(l.debits_posted), numeric: true },
-    { label: 'Credits pending', cell: (l) => minor(l.credits_pending), numeric: true }, { label: 'Credits posted', cell: (l) => minor(l.credits_posted), numeric: true },
+    { label: 'Ledger', cell: (l) => String(l.ledger) }, { label: 'Currency', cell: (l) => l.currency },
+    { label: 'Accounts', cell: (l) => String(l.accounts), numeric: true },
+    { label: 'Debits pending', cell: (l) => minor(l.debits_pending), numeric: true },
+    { label: 'Debits posted', cell: (l) => minor(l.debits_posted), numeric: true },
+    { label: 'Credits pending', cell: (l) => minor(l.credits_pending), numeric: true },
+    { label: 'Credits posted', cell: (l) => minor(l.credits_posted), numeric: true },
   ], 'No ledgers yet.')}
       <h2>Violations</h2>
       ${table('Violations', { data: { data: v.violations } }, [
     { label: 'Kind', cell: (x) => x.kind }, { label: 'Ledger', cell: (x) => x.ledger === null ? '—' : String(x.ledger) },
-    { label: 'Account', cell: (x) => mono(x.account_id) }, { label: 'Transfer', cell: (x) => mono(x.transfer_id) }, { label: 'Detail', cell: (x) => x.detail },
+    { label: 'Account', cell: (x) => accountLink(x.account_id) }, { label: 'Transfer', cell: (x) => mono(x.transfer_id) },
+    { label: 'Detail', cell: (x) => x.detail },
   ], 'None.')}
-      <p class="muted">An account's transfer history is not offered by the operator API yet; the totals above come from <code>GET /admin/v1/ledger/verify</code>.</p>`,
+      <h2 id="history-h">Transfer history of an account</h2>
+      <form method="get" class="filters" role="search">
+        ${field('Account id', 'account_id', {
+    value: accountId ?? '', id: 'ledger-account', placeholder: 'card_…:available',
+    hint: 'A card\'s accounts are card_…:available and card_…:reserve; a merchant wallet is mch_…:sandbox:USD:wallet.',
+  })}
+        <button type="submit">Show transfers</button>
+      </form>
+      ${!history ? html`<p class="empty">Enter a ledger account id to see its transfers, newest first.</p>` : html`
+      ${table(`Transfers of ${accountId}`, history, [
+    { label: 'Created', cell: (t) => formatTime(t.created_at) }, { label: 'Transfer', cell: (t) => mono(t.id) },
+    { label: 'Code', cell: (t) => t.code }, { label: 'Type', cell: (t) => t.type.replace('_', ' ') },
+    { label: 'State', cell: (t) => status(t.state) }, { label: 'Side', cell: (t) => t.side },
+    { label: 'Amount', cell: (t) => money(t.amount, t.currency), numeric: true },
+    { label: 'Other account', cell: (t) => accountLink(t.side === 'debit' ? t.credit_account_id : t.debit_account_id) },
+    { label: 'Resolved by', cell: (t) => t.resolved_by ? html`${mono(t.resolved_by)} ${formatTime(t.resolved_at)}` : mono(t.pending_id) },
+  ], 'This account has no transfers yet.')}
+      ${pager('/dashboard/ledger', { account_id: accountId }, history)}`}`,
     };
   });
 
@@ -313,14 +350,14 @@ export function operatorPages(router: Router): void {
     return {
       title: 'Audit log', current: 'Audit log',
       body: html`
-      ${verify.error ? errorBox(verify.error) : html`<p class="verdict ${verify.data.ok ? 'ok' : 'bad'}">${verify.data.ok
+      ${verify.error ? errorBox(verify) : html`<p class="verdict ${verify.data.ok ? 'ok' : 'bad'}">${verify.data.ok
     ? `Hash chain intact over ${verify.data.entries} entries.` : `Hash chain broken at ${verify.data.broken_at}.`} <span class="muted small">Head <code>${String(verify.data.head_hash ?? '').slice(0, 16)}</code></span></p>`}
       <form method="get" class="filters">
         ${field('Actor', 'actor', { value: query.actor ?? '' })}${field('Action', 'action', { value: query.action ?? '', placeholder: 'kyc.decide' })}
         ${field('Target', 'target', { value: query.target ?? '' })}${field('From', 'from', { type: 'date', value: query.from ?? '' })}${field('To', 'to', { type: 'date', value: query.to ?? '' })}
         <button type="submit">Filter</button>
       </form>
-      ${table<AuditEntry>('Audit entries', list, [
+      ${table('Audit entries', list, [
     { label: '#', cell: (e) => String(e.seq), numeric: true }, { label: 'At', cell: (e) => formatTime(e.at) }, { label: 'Actor', cell: (e) => mono(e.actor) },
     { label: 'Action', cell: (e) => e.action }, { label: 'Target', cell: (e) => mono(e.target) }, { label: 'Result', cell: (e) => status(e.result === 'success' ? 'completed' : 'failed') },
     { label: 'Origin', cell: (e) => e.origin ?? '—' }, { label: 'Details', cell: (e) => html`<code class="details">${JSON.stringify(e.details).slice(0, 160)}</code>` },
@@ -335,7 +372,7 @@ export function operatorPages(router: Router): void {
     return {
       title: 'FX rates', current: 'FX rates',
       body: html`
-      ${table<FxRate>('FX rates: 1 unit of From buys Rate units of To', list, [
+      ${table('FX rates: 1 unit of From buys Rate units of To', list, [
     { label: 'From', cell: (r) => r.from }, { label: 'To', cell: (r) => r.to }, { label: 'Rate', cell: (r) => html`<span class="mono">${r.rate}</span>`, numeric: true },
     { label: 'Updated', cell: (r) => formatTime(r.updated_at) },
   ], 'No FX rates are set: cross-currency authorizations are declined.')}
@@ -361,12 +398,12 @@ export function operatorPages(router: Router): void {
     return {
       title: 'Fee schedules', current: 'Fee schedules',
       body: html`
-      ${merchants.error ? errorBox(merchants.error) : html`
+      ${merchants.error ? errorBox(merchants) : html`
       <form method="get" class="filters">
-        ${select('Merchant', 'merchant_id', [['', 'Choose a merchant'] as const, ...(merchants.data.data as Merchant[]).map((m) => [m.id, `${m.name} (${m.id})`] as const)], chosen)}
+        ${select('Merchant', 'merchant_id', [['', 'Choose a merchant'] as const, ...merchants.data.data.map((m) => [m.id, `${m.name} (${m.id})`] as const)], chosen)}
         <button type="submit">Show</button>
       </form>`}
-      ${!fees ? html`<p class="empty">Choose a merchant to see and edit its fee schedule.</p>` : fees.error ? errorBox(fees.error) : html`
+      ${!fees ? html`<p class="empty">Choose a merchant to see and edit its fee schedule.</p>` : fees.error ? errorBox(fees) : html`
       <section class="card" aria-labelledby="fee-h"><h2 id="fee-h">Fee schedule of <code>${chosen}</code></h2>
         <form method="post" action="/dashboard/fee-schedules" class="grid" data-pending="Saving…">${csrfField(session)}
           <input type="hidden" name="merchant_id" value="${chosen}">
@@ -379,12 +416,15 @@ export function operatorPages(router: Router): void {
   });
   router.action('operator', '/dashboard/fee-schedules', async ({ api, form }) => {
     const id = one(form, 'merchant_id');
-    const body: Record<string, unknown> = { authorization_mode: one(form, 'authorization_mode') };
-    for (const [k] of FEE_FIELDS) {
-      const v = one(form, k).trim();
-      if (!/^\d{1,12}$/.test(v)) return { redirect: `/dashboard/fee-schedules?merchant_id=${enc(id)}`, flash: { kind: 'error', message: `\`${k}\` must be a whole number.` } };
-      body[k] = Number(v);
-    }
-    return outcome(await api.PUT('/admin/v1/merchants/{id}/fee_schedule', { params: { path: { id } }, body }), 'Fee schedule saved.', `/dashboard/fee-schedules?merchant_id=${enc(id)}`);
+    const back = `/dashboard/fee-schedules?merchant_id=${enc(id)}`;
+    const bad = FEE_FIELDS.find(([k]) => !/^\d{1,12}$/.test(one(form, k).trim()));
+    if (bad) return { redirect: back, flash: { kind: 'error', message: `${bad[1]} must be a whole number.` } };
+    const n = (k: (typeof FEE_FIELDS)[number][0]) => Number(one(form, k).trim());
+    const body = {
+      authorization_fixed: n('authorization_fixed'), authorization_percent_bps: n('authorization_percent_bps'),
+      funding_fixed: n('funding_fixed'), funding_percent_bps: n('funding_percent_bps'), fx_percent_bps: n('fx_percent_bps'),
+      clearing_tolerance_bps: n('clearing_tolerance_bps'), authorization_mode: pick(['direct', 'reserve'] as const, one(form, 'authorization_mode')),
+    };
+    return outcome(await api.PUT('/admin/v1/merchants/{id}/fee_schedule', { params: { path: { id } }, body }), 'Fee schedule saved.', back);
   });
 }

@@ -1,3 +1,4 @@
+import { messageOf } from '../api.ts';
 import { html, type SafeHtml } from '../html.ts';
 import { errorBox, link, status, table } from '../kit.ts';
 import type { PageContext, Rendered } from '../index.ts';
@@ -47,7 +48,7 @@ export function hourlyChart(hours: OverviewData['authorizations_per_hour']): Saf
 
 export async function overviewPage({ api }: PageContext): Promise<Rendered> {
   const [res, ledger] = await Promise.all([api.GET('/admin/v1/overview'), api.GET('/admin/v1/ledger/verify')]);
-  if (res.error) return { title: 'Overview', current: 'Overview', status: res.response.status, body: errorBox(res.error) };
+  if (res.error) return { title: 'Overview', current: 'Overview', status: res.response.status, body: errorBox(res) };
   const o = res.data as OverviewData;
   const cards = o.cards_by_status.reduce((s, c) => s + c.count, 0);
   return {
@@ -61,7 +62,7 @@ export async function overviewPage({ api }: PageContext): Promise<Rendered> {
       <a class="tile" href="/dashboard/kyc"><span class="tile-value">${o.kyc_waiting}</span><span class="tile-label">KYC queue</span>
         <span class="tile-sub">waiting for review</span></a>
       <a class="tile" href="/dashboard/ledger"><span class="tile-value">${ledger.error ? '?' : ledger.data.ok ? 'OK' : 'FAIL'}</span><span class="tile-label">Ledger health</span>
-        <span class="tile-sub">${ledger.error ? ledger.error.message : `${ledger.data.transfers} transfers checked`}</span></a>
+        <span class="tile-sub">${ledger.error ? messageOf(ledger) : `${ledger.data.transfers} transfers checked`}</span></a>
     </div>
     <h2>Authorizations per hour</h2>
     ${hourlyChart(o.authorizations_per_hour)}
