@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { SESSION_TTL_MS, SESSIONS_MAX, SessionStore, csrfOk } from './session.ts';
 import { formatMoney, parseAmount, toMinor } from './format.ts';
 import { html, raw } from './html.ts';
+import { DASHBOARD_RETRIES, INTERNAL_BASE_URL, apiClient, formKeys, messageOf, problemOf } from './api.ts';
 import { parseStockLine } from './pages/operator.ts';
 import { hourlyChart } from './pages/overview.ts';
 
@@ -120,9 +121,58 @@ describe('card stock lines', () => {
   it('reads card_number,brand,exp_month,exp_year,currency', () => {
     expect(parseStockLine('4242424242424242, visa, 12, 2030, usd')).toEqual({ card_number: '4242424242424242', brand: 'VISA', exp_month: 12, exp_year: 2030, currency: 'USD' });
   });
-  it.each(['4242', '4242424242424242,VISA,12', 'abcd424242424242,VISA,12,2030,USD', '4242424242424242,VISA,december,2030,USD'])('refuses %s without echoing the number', (line) => {
+  it.each(['4242', '4242424242424242,VISA,12', 'abcd424242424242,VISA,12,2030,USD', '4242424242424242,VISA,december,2030,USD', '4242424242424242,DINERS,12,2030,USD'])('refuses %s without echoing the number', (line) => {
     const result = parseStockLine(line);
     expect(typeof result).toBe('string');
     expect(result).not.toContain('4242424242');
+  });
+});
+
+describe('the API client (the SDK over the in-process fetch)', () => {
+  const formId = '3f1c6f0e-8a57-4c1e-9d2b-7a61c0d4e2b9';
+
+  /** A fetch that answers each request with the next of `statuses`, and records what it was sent. */
+  function scripted(statuses: number[], retryAfter = '0') {
+    const seen: Array<{ method: string; url: string; key: string | null; auth: string | null }> = [];
+    const fetchImpl = (async (input: Request) => {
+      seen.push({ method: input.method, url: input.url, key: input.headers.get('idempotency-key'), auth: input.headers.get('authorization') });
+      const status = statuses[Math.min(seen.length - 1, statuses.length - 1)]!;
+      const body = status < 300 ? { object: 'merchant', id: 'mch_1' } : { error: { type: 'api_error', code: 'service_unavailable', message: 'Busy.', param: null, request_id: 'req_1' } };
+      return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json', 'retry-after': retryAfter } });
+    }) as typeof fetch;
+    return { seen, fetchImpl };
+  }
+
+  it('derives the Idempotency-Keys of a form post from the form id: the same form sent twice sends the same keys', () => {
+    const first = formKeys(formId)!;
+    const again = formKeys(formId)!;
+    expect([first(), first()]).toEqual([`dashboard:${formId}:0`, `dashboard:${formId}:1`]);
+    expect(again()).toBe(`dashboard:${formId}:0`);
+    for (const bad of ['', 'x', `${formId}x`, 'DROP TABLE']) expect(formKeys(bad)).toBeUndefined();
+  });
+
+  it('retries a 503 once, with the same Idempotency-Key, then shows the API\'s message', async () => {
+    const { seen, fetchImpl } = scripted([503]);
+    const api = apiClient({ kind: 'operator', secret: 'admin-token' }, fetchImpl, formKeys(formId));
+    const res = await api.POST('/admin/v1/merchants', { body: { name: 'Shop' } });
+    expect(seen).toHaveLength(1 + DASHBOARD_RETRIES);
+    expect(DASHBOARD_RETRIES).toBe(1);
+    expect(new Set(seen.map((s) => s.key))).toEqual(new Set([`dashboard:${formId}:0`]));
+    expect(seen[0]!.auth).toBe('Bearer admin-token');
+    expect(problemOf(res)).toMatchObject({ status: 503, code: 'service_unavailable', message: 'Busy.', requestId: 'req_1' });
+    expect(messageOf(res)).toBe('Busy.');
+  });
+
+  it('does not wait when the API asks for a long pause, and never retries a GET that succeeded', async () => {
+    const slow = scripted([429], '120');
+    const started = Date.now();
+    const res = await apiClient({ kind: 'merchant', secret: 'sk_sandbox_x' }, slow.fetchImpl).GET('/v1/merchant');
+    expect(Date.now() - started).toBeLessThan(1_000);
+    expect(slow.seen).toHaveLength(1);
+    expect(problemOf(res)?.status).toBe(429);
+    const ok = scripted([200]);
+    const answer = await apiClient({ kind: 'merchant', secret: 'sk_sandbox_x' }, ok.fetchImpl).GET('/v1/merchant');
+    expect(ok.seen).toEqual([{ method: 'GET', url: `${INTERNAL_BASE_URL}/v1/merchant`, key: null, auth: 'Bearer sk_sandbox_x' }]);
+    expect(problemOf(answer)).toBeNull();
   });
 });

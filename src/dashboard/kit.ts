@@ -9,7 +9,12 @@ export interface Column<T> {
   cell: (row: T) => SafeHtml | string | number | null;
   /** Right-aligned numbers (money). */
   numeric?: boolean;
+  /** Free text that wraps (cells stay on one line otherwise). */
+  wrap?: boolean;
 }
+
+const cellClass = (c: { numeric?: boolean; wrap?: boolean }) =>
+  c.numeric ? html` class="num"` : c.wrap ? html` class="wrap"` : '';
 
 /** The API's refusal as the page shows it: its message, code and request id (never a secret: the API's messages carry none). */
 export function errorBox(result: ApiError | { error?: unknown; response: Response }): SafeHtml {
@@ -33,7 +38,7 @@ export function table<T>(
   return html`<div class="table-wrap" tabindex="0" role="region" aria-label="${caption}"><table>
     <caption>${caption}</caption>
     <thead><tr>${columns.map((c) => html`<th scope="col"${c.numeric ? html` class="num"` : ''}>${c.label}</th>`)}</tr></thead>
-    <tbody>${rows.map((row) => html`<tr>${columns.map((c) => html`<td${c.numeric ? html` class="num"` : ''}>${c.cell(row)}</td>`)}</tr>`)}</tbody>
+    <tbody>${rows.map((row) => html`<tr>${columns.map((c) => html`<td${cellClass(c)}>${c.cell(row)}</td>`)}</tr>`)}</tbody>
   </table></div>`;
 }
 

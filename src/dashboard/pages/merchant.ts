@@ -226,7 +226,7 @@ export function merchantPages(router: Router): void {
       body: html`
       ${table('Webhook endpoints', list, [
     { label: 'URL', cell: (e) => link(`/dashboard/webhooks/${enc(e.id)}`, html`<span class="mono">${e.url}</span>`) }, { label: 'Id', cell: (e) => mono(e.id) },
-    { label: 'Events', cell: (e) => e.events.join(', ') }, { label: 'Enabled', cell: (e) => status(e.enabled ? 'enabled' : `disabled${e.disabled_reason ? ` (${e.disabled_reason})` : ''}`) },
+    { label: 'Events', cell: (e) => e.events.join(', '), wrap: true }, { label: 'Enabled', cell: (e) => status(e.enabled ? 'enabled' : `disabled${e.disabled_reason ? ` (${e.disabled_reason})` : ''}`) },
     { label: 'Created', cell: (e) => formatTime(e.created_at) },
   ], 'No webhook endpoints yet.')}
       <section class="card" aria-labelledby="wh-h"><h2 id="wh-h">Add an endpoint</h2>
@@ -271,7 +271,7 @@ export function merchantPages(router: Router): void {
     { label: 'Event', cell: (d) => html`${d.event_type}<br>${mono(d.event_id)}` }, { label: 'Attempt', cell: (d) => String(d.attempt), numeric: true },
     { label: 'At', cell: (d) => formatTime(d.attempted_at) }, { label: 'Result', cell: (d) => status(d.succeeded ? 'succeeded' : 'failed') },
     { label: 'HTTP', cell: (d) => d.status_code === null ? '—' : String(d.status_code) }, { label: 'Latency', cell: (d) => `${d.latency_ms} ms`, numeric: true },
-    { label: 'Response', cell: (d) => html`<code class="details">${(d.response_body ?? d.error ?? '').slice(0, 120)}</code>` },
+    { label: 'Response', cell: (d) => html`<code class="details">${(d.response_body ?? d.error ?? '').slice(0, 120)}</code>`, wrap: true },
     { label: 'Replay', cell: (d) => html`<form method="post" action="${base}/replay" data-pending="Replaying…">${csrfField(session)}<input type="hidden" name="event_id" value="${d.event_id}"><button type="submit" class="btn-secondary small">Replay</button></form>` },
   ], 'No deliveries yet: events are sent here as they happen.')}
       ${pager(base, query, deliveries)}`,
@@ -355,7 +355,7 @@ export function merchantPages(router: Router): void {
       <h2>Notification outbox</h2>
       ${table('Notifications (activation codes)', notifications, [
     { label: 'Id', cell: (n) => mono(n.id) }, { label: 'Channel', cell: (n) => n.channel }, { label: 'Recipient', cell: (n) => n.recipient }, { label: 'Kind', cell: (n) => n.kind },
-    { label: 'Message', cell: (n) => n.body }, { label: 'Status', cell: (n) => status(n.status) }, { label: 'Created', cell: (n) => formatTime(n.created_at) },
+    { label: 'Message', cell: (n) => n.body, wrap: true }, { label: 'Status', cell: (n) => status(n.status) }, { label: 'Created', cell: (n) => formatTime(n.created_at) },
   ], 'The outbox is empty.')}`,
     };
   });

@@ -14,6 +14,8 @@ const KYC_STATUSES = ['WAITING_KYC', 'PASSED', 'REJECTED'] as const;
 const DOCUMENT_SIDES = ['front', 'back', 'handheld'] as const;
 const STOCK_STATUSES = ['available', 'assigned', 'unowned'] as const;
 const BRANDS = ['VISA', 'MASTERCARD'] as const;
+/** How the Ledger page names a transfer's type beside its state. */
+const TRANSFER_TYPES = { single: 'transfer', pending: 'hold', post_pending: 'post of a hold', void_pending: 'release of a hold' } as const;
 const enc = encodeURIComponent;
 
 
@@ -317,7 +319,7 @@ export function operatorPages(router: Router): void {
       ${table('Violations', { data: { data: v.violations } }, [
     { label: 'Kind', cell: (x) => x.kind }, { label: 'Ledger', cell: (x) => x.ledger === null ? '—' : String(x.ledger) },
     { label: 'Account', cell: (x) => accountLink(x.account_id) }, { label: 'Transfer', cell: (x) => mono(x.transfer_id) },
-    { label: 'Detail', cell: (x) => x.detail },
+    { label: 'Detail', cell: (x) => x.detail, wrap: true },
   ], 'None.')}
       <h2 id="history-h">Transfer history of an account</h2>
       <form method="get" class="filters" role="search">
@@ -330,8 +332,9 @@ export function operatorPages(router: Router): void {
       ${!history ? html`<p class="empty">Enter a ledger account id to see its transfers, newest first.</p>` : html`
       ${table(`Transfers of ${accountId}`, history, [
     { label: 'Created', cell: (t) => formatTime(t.created_at) }, { label: 'Transfer', cell: (t) => mono(t.id) },
-    { label: 'Code', cell: (t) => t.code }, { label: 'Type', cell: (t) => t.type.replace('_', ' ') },
-    { label: 'State', cell: (t) => status(t.state) }, { label: 'Side', cell: (t) => t.side },
+    { label: 'Code', cell: (t) => t.code },
+    { label: 'State', cell: (t) => html`${status(t.state)}${t.type === 'single' ? '' : html` <span class="muted small">${TRANSFER_TYPES[t.type]}</span>`}` },
+    { label: 'Side', cell: (t) => t.side },
     { label: 'Amount', cell: (t) => money(t.amount, t.currency), numeric: true },
     { label: 'Other account', cell: (t) => accountLink(t.side === 'debit' ? t.credit_account_id : t.debit_account_id) },
     { label: 'Resolved by', cell: (t) => t.resolved_by ? html`${mono(t.resolved_by)} ${formatTime(t.resolved_at)}` : mono(t.pending_id) },
@@ -360,7 +363,7 @@ export function operatorPages(router: Router): void {
       ${table('Audit entries', list, [
     { label: '#', cell: (e) => String(e.seq), numeric: true }, { label: 'At', cell: (e) => formatTime(e.at) }, { label: 'Actor', cell: (e) => mono(e.actor) },
     { label: 'Action', cell: (e) => e.action }, { label: 'Target', cell: (e) => mono(e.target) }, { label: 'Result', cell: (e) => status(e.result === 'success' ? 'completed' : 'failed') },
-    { label: 'Origin', cell: (e) => e.origin ?? '—' }, { label: 'Details', cell: (e) => html`<code class="details">${JSON.stringify(e.details).slice(0, 160)}</code>` },
+    { label: 'Origin', cell: (e) => e.origin ?? '—' }, { label: 'Details', cell: (e) => html`<code class="details">${JSON.stringify(e.details).slice(0, 160)}</code>`, wrap: true },
   ], 'No audit entries match these filters.')}
       ${pager('/dashboard/audit-log', query, list)}`,
     };
