@@ -27,7 +27,7 @@ const restrict = (layer, extra = []) => ({
 });
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', '.tessera/**', 'dashboard/dist/**', 'coverage/**', 'packages/*/dist/**', 'packages/sdk/src/schema.ts'] },
+  { ignores: ['node_modules/**', 'dist/**', '.tessera/**', 'dashboard/dist/**', 'coverage/**', 'packages/*/dist/**', 'packages/sdk/src/schema.ts'] },
   ...tseslint.configs.recommended,
   {
     rules: {

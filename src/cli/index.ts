@@ -23,7 +23,8 @@ export function buildCli(): Command {
     .exitOverride();
 
   program.command('start').description('Start the API server (same as npm start)').action(async () => {
-    await import('../main.ts');
+    const { serve } = await import('../serve.ts');
+    await serve();
   });
 
   program.command('migrate')

@@ -23,7 +23,7 @@ export const SmsSchema = Type.Object({
   segments: Type.Integer({ description: 'Parts the carrier sends: GSM-7 160 characters (153 each once split), UCS-2 70 (67).' }),
   price: Type.Integer({ description: 'segments × the price per segment, minor units of `currency`: held while queued or sent, taken on delivery, returned on failure.' }),
   currency: Type.String(),
-  status: Type.Union([SmsStatusSchema], { description: '`queued → sent → delivered | failed`, as the provider reports it.' }),
+  status: Type.Enum(SMS_STATUSES, { description: '`queued → sent → delivered | failed`, as the provider reports it.' }),
   failure_reason: Type.Union([Type.String(), Type.Null()]),
   created_at: Timestamp,
   updated_at: Timestamp,

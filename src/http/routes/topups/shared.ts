@@ -26,7 +26,7 @@ export const TopupRequestBody = Type.Object({
 export const TopupSchema = Type.Object({
   id: Type.String({ description: 'top_…' }),
   object: Type.Literal('topup'),
-  status: Type.Union([TopupStatusSchema], { description: '`pending` until the provider answers, then `succeeded` or `failed`.' }),
+  status: Type.Enum(TOPUP_STATUSES, { description: '`pending` until the provider answers, then `succeeded` or `failed`.' }),
   country: Type.String(),
   operator: Type.String(),
   phone: Type.String({ description: 'E.164.' }),
