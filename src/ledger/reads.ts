@@ -82,7 +82,7 @@ export async function getAccountTransfers(
   return { data, hasMore: rows.length > page.limit };
 }
 
-/** Where a transfer stands: a single transfer is posted; a pending one stays pending until a post or void resolves it. */
+/** Where a transfer stands: a single transfer is posted; a pending one is pending until a post or void resolves it. */
 export type TransferState = 'pending' | 'posted' | 'voided';
 
 export interface AccountHistoryEntry extends AccountTransfer {
@@ -100,7 +100,10 @@ export interface AccountHistory {
 
 export function transferState(transfer: Transfer, resolvedBy: Transfer | null): TransferState {
   const voids = (t: Transfer) => t.flags.includes('void_pending_transfer');
-  if (transfer.flags.includes('pending')) return resolvedBy === null ? 'pending' : voids(resolvedBy) ? 'voided' : 'posted';
+  if (transfer.flags.includes('pending')) {
+    if (resolvedBy === null) return 'pending';
+    return voids(resolvedBy) ? 'voided' : 'posted';
+  }
   return voids(transfer) ? 'voided' : 'posted';
 }
 
@@ -109,7 +112,9 @@ export function transferState(transfer: Transfer, resolvedBy: Transfer | null): 
  * its state, so a pending hold shows whether it was posted or released. Null when the account does not exist.
  * Four queries whatever the page size: the account, the page, the resolutions of its pending transfers, the ledgers.
  */
-export async function getAccountHistory(q: Queryable, accountId: string, page: AccountTransfersPage): Promise<AccountHistory | null> {
+export async function getAccountHistory(
+  q: Queryable, accountId: string, page: AccountTransfersPage,
+): Promise<AccountHistory | null> {
   const [account] = await store.selectAccounts(q, [accountId]);
   if (!account) return null;
   const { data, hasMore } = await getAccountTransfers(q, accountId, {}, page);

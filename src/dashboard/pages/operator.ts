@@ -1,28 +1,23 @@
-import { messageOf } from '../api.ts';
 import { html } from '../html.ts';
 import { csrfField } from '../layout.ts';
-import { checkboxes, dl, errorBox, field, link, mono, money, pager, pick, select, status, table } from '../kit.ts';
+import { checkboxes, dl, errorBox, field, link, mono, pager, pick, select, status, table } from '../kit.ts';
 import { formatTime } from '../format.ts';
-import { many, one, outcome, type ActionResult, type Router } from '../index.ts';
+import { many, one, outcome, type Router } from '../index.ts';
 import { overviewPage } from './overview.ts';
+import { kycPages } from './kyc.ts';
+import { ledgerPage } from './ledger.ts';
 
 /** The operator console: merchants, KYC review, card stock, ledger, audit log, FX rates, fee schedules. */
 
 const SCOPES = ['read', 'write', 'cards:reveal', 'keys:write'] as const;
 const MODES = ['sandbox', 'live'] as const;
-const KYC_STATUSES = ['WAITING_KYC', 'PASSED', 'REJECTED'] as const;
-const DOCUMENT_SIDES = ['front', 'back', 'handheld'] as const;
 const STOCK_STATUSES = ['available', 'assigned', 'unowned'] as const;
 const BRANDS = ['VISA', 'MASTERCARD'] as const;
-/** How the Ledger page names a transfer's type beside its state. */
-const TRANSFER_TYPES = { single: 'transfer', pending: 'hold', post_pending: 'post of a hold', void_pending: 'release of a hold' } as const;
 const enc = encodeURIComponent;
 
 
 /** Why 1,000: the API's own maximum per import. */
 const STOCK_LINES_MAX = 1000;
-
-export const SIDE_NAMES: Record<string, string> = { front: 'Front of the document', back: 'Back of the document', handheld: 'Customer holding the document' };
 
 const FEE_FIELDS = [
   ['authorization_fixed', 'Authorization fee, fixed (minor units)'],
@@ -155,83 +150,7 @@ export function operatorPages(router: Router): void {
   router.action('operator', '/dashboard/merchants/:id/resume', async ({ api, params }) =>
     outcome(await api.POST('/admin/v1/merchants/{id}/resume', { params: { path: { id: params.id! } } }), 'Merchant resumed.', `/dashboard/merchants/${enc(params.id!)}`));
 
-  // KYC review ----------------------------------------------------------------------------------------------------
-  router.page('operator', '/dashboard/kyc', async ({ api, query }) => {
-    const st = pick(KYC_STATUSES, query.status) ?? 'WAITING_KYC';
-    const list = await api.GET('/admin/v1/kyc', { params: { query: { limit: 25, status: st, starting_after: query.starting_after } } });
-    return {
-      title: 'KYC review', current: 'KYC review',
-      body: html`
-      <form method="get" class="filters">${select('Status', 'status', KYC_STATUSES, st)}<button type="submit">Show</button></form>
-      ${table('KYC submissions', list, [
-    { label: 'Customer', cell: (k) => link(`/dashboard/kyc/${enc(k.customer_id)}`, k.name) },
-    { label: 'Customer id', cell: (k) => mono(k.customer_id) }, { label: 'Merchant', cell: (k) => mono(k.merchant_id) },
-    { label: 'Mode', cell: (k) => k.mode }, { label: 'Document', cell: (k) => `${k.identification_type} ···${k.identification_number_last4}` },
-    { label: 'Status', cell: (k) => status(k.status) }, { label: 'Submitted', cell: (k) => formatTime(k.submitted_at) },
-  ], st === 'WAITING_KYC' ? 'The queue is empty: no submission is waiting for review.' : 'No submissions in this status.')}
-      ${pager('/dashboard/kyc', { ...query, status: st }, list, (r: { customer_id: string }) => r.customer_id)}`,
-    };
-  });
-
-  router.page('operator', '/dashboard/kyc/:customerId', async ({ api, params, session }) => {
-    const res = await api.GET('/admin/v1/kyc/{customerId}', { params: { path: { customerId: params.customerId! } } });
-    if (res.error) return { title: 'KYC submission', current: 'KYC review', status: res.response.status, body: errorBox(res) };
-    const k = res.data;
-    const base = `/dashboard/kyc/${enc(k.customer_id)}`;
-    return {
-      title: `KYC: ${k.name}`, current: 'KYC review',
-      body: html`
-      ${dl([['Customer', mono(k.customer_id)], ['Email', k.email], ['Merchant', mono(k.merchant_id)], ['Mode', k.mode],
-    ['Status', status(k.status)], ['Document', k.identification_type], ['Number (last 4)', k.identification_number_last4],
-    ['Expires', k.identification_expiry_date], ['Submitted', formatTime(k.submitted_at)], ['Reason', k.reason]])}
-      <h2>Documents</h2>
-      <div class="documents">
-        ${k.documents.map((side) => html`<figure><img src="${base}/documents/${enc(side)}" alt="${SIDE_NAMES[side] ?? side}"
-          data-kyc-side="${side}"><figcaption>${SIDE_NAMES[side] ?? side}</figcaption></figure>`)}
-      </div>
-      ${k.status === 'WAITING_KYC' ? html`
-      <div class="decision">
-        <form method="post" action="${base}/approve" data-pending="Approving…">${csrfField(session)}
-          <button type="submit" class="btn-good">Approve</button></form>
-        <form method="post" action="${base}/reject" class="inline-form" data-pending="Rejecting…">${csrfField(session)}
-          ${field('Reason for rejection', 'reason', { required: true, id: 'reject-reason', hint: 'The merchant sees this reason.' })}
-          <button type="submit" class="btn-danger">Reject</button>
-        </form>
-      </div>` : ''}
-      <p>${link('/dashboard/kyc', 'Back to the queue')}</p>`,
-    };
-  });
-
-  router.raw('operator', 'GET', '/dashboard/kyc/:customerId/documents/:side', async ({ api, params, reply }) => {
-    const side = pick(DOCUMENT_SIDES, params.side);
-    if (!side) {
-      await reply.code(404).type('text/plain; charset=utf-8').send('No such document side.');
-      return;
-    }
-    const res = await api.GET('/admin/v1/kyc/{customerId}/documents/{side}', {
-      params: { path: { customerId: params.customerId!, side } }, parseAs: 'arrayBuffer',
-    });
-    if (res.error) {
-      await reply.code(res.response.status).type('text/plain; charset=utf-8').send(messageOf(res));
-      return;
-    }
-    const type = res.response.headers.get('content-type') ?? 'application/octet-stream';
-    await reply.header('cache-control', 'no-store').type(/^image\/(png|jpeg)$/.test(type) ? type : 'application/octet-stream')
-      .send(Buffer.from(res.data));
-  });
-
-  const decided = (customerId: string, res: { data?: { status: string }; error?: unknown; response: Response }, verb: string): ActionResult =>
-    res.data ? { redirect: '/dashboard/kyc', flash: { kind: 'success', message: `KYC ${verb}: the customer is now ${res.data.status}.` } }
-      : outcome(res, '', `/dashboard/kyc/${enc(customerId)}`);
-  router.action('operator', '/dashboard/kyc/:customerId/approve', async ({ api, params }) => {
-    const customerId = params.customerId!;
-    return decided(customerId, await api.POST('/admin/v1/kyc/{customerId}/approve', { params: { path: { customerId } } }), 'approved');
-  });
-  router.action('operator', '/dashboard/kyc/:customerId/reject', async ({ api, params, form }) => {
-    const customerId = params.customerId!;
-    const res = await api.POST('/admin/v1/kyc/{customerId}/reject', { params: { path: { customerId } }, body: { reason: one(form, 'reason') } });
-    return decided(customerId, res, 'rejected');
-  });
+  kycPages(router);
 
   // Card stock ----------------------------------------------------------------------------------------------------
   router.page('operator', '/dashboard/card-stock', async ({ api, query, session }) => {
@@ -289,59 +208,7 @@ export function operatorPages(router: Router): void {
     return outcome(res, `Imported ${res.data?.imported ?? 0} cards.`, '/dashboard/card-stock');
   });
 
-  // Ledger --------------------------------------------------------------------------------------------------------
-  router.page('operator', '/dashboard/ledger', async ({ api, query }) => {
-    const accountId = query.account_id?.trim() || undefined;
-    const [res, history] = await Promise.all([
-      api.GET('/admin/v1/ledger/verify'),
-      accountId ? api.GET('/admin/v1/ledger/accounts/{accountId}/transfers', {
-        params: { path: { accountId }, query: { limit: 25, starting_after: query.starting_after } },
-      }) : null,
-    ]);
-    if (res.error) return { title: 'Ledger', current: 'Ledger', status: res.response.status, body: errorBox(res) };
-    const v = res.data;
-    const minor = (n: string) => html`<span class="mono">${n}</span>`;
-    const accountLink = (id: string | null) => id ? link(`/dashboard/ledger?account_id=${enc(id)}#history-h`, mono(id)) : '—';
-    return {
-      title: 'Ledger', current: 'Ledger',
-      body: html`
-      <p class="verdict ${v.ok ? 'ok' : 'bad'}">${v.ok ? 'The ledger balances: every check passed.' : 'The ledger check found violations.'}</p>
-      ${dl([['Transfers checked', String(v.transfers)], ['Truncated', v.truncated ? 'yes' : 'no']])}
-      ${table('Totals per ledger (minor units)', { data: { data: v.ledgers } }, [
-    { label: 'Ledger', cell: (l) => String(l.ledger) }, { label: 'Currency', cell: (l) => l.currency },
-    { label: 'Accounts', cell: (l) => String(l.accounts), numeric: true },
-    { label: 'Debits pending', cell: (l) => minor(l.debits_pending), numeric: true },
-    { label: 'Debits posted', cell: (l) => minor(l.debits_posted), numeric: true },
-    { label: 'Credits pending', cell: (l) => minor(l.credits_pending), numeric: true },
-    { label: 'Credits posted', cell: (l) => minor(l.credits_posted), numeric: true },
-  ], 'No ledgers yet.')}
-      <h2>Violations</h2>
-      ${table('Violations', { data: { data: v.violations } }, [
-    { label: 'Kind', cell: (x) => x.kind }, { label: 'Ledger', cell: (x) => x.ledger === null ? '—' : String(x.ledger) },
-    { label: 'Account', cell: (x) => accountLink(x.account_id) }, { label: 'Transfer', cell: (x) => mono(x.transfer_id) },
-    { label: 'Detail', cell: (x) => x.detail, wrap: true },
-  ], 'None.')}
-      <h2 id="history-h">Transfer history of an account</h2>
-      <form method="get" class="filters" role="search">
-        ${field('Account id', 'account_id', {
-    value: accountId ?? '', id: 'ledger-account', placeholder: 'card_…:available',
-    hint: 'A card\'s accounts are card_…:available and card_…:reserve; a merchant wallet is mch_…:sandbox:USD:wallet.',
-  })}
-        <button type="submit">Show transfers</button>
-      </form>
-      ${!history ? html`<p class="empty">Enter a ledger account id to see its transfers, newest first.</p>` : html`
-      ${table(`Transfers of ${accountId}`, history, [
-    { label: 'Created', cell: (t) => formatTime(t.created_at) }, { label: 'Transfer', cell: (t) => mono(t.id) },
-    { label: 'Code', cell: (t) => t.code },
-    { label: 'State', cell: (t) => html`${status(t.state)}${t.type === 'single' ? '' : html` <span class="muted small">${TRANSFER_TYPES[t.type]}</span>`}` },
-    { label: 'Side', cell: (t) => t.side },
-    { label: 'Amount', cell: (t) => money(t.amount, t.currency), numeric: true },
-    { label: 'Other account', cell: (t) => accountLink(t.side === 'debit' ? t.credit_account_id : t.debit_account_id) },
-    { label: 'Resolved by', cell: (t) => t.resolved_by ? html`${mono(t.resolved_by)} ${formatTime(t.resolved_at)}` : mono(t.pending_id) },
-  ], 'This account has no transfers yet.')}
-      ${pager('/dashboard/ledger', { account_id: accountId }, history)}`}`,
-    };
-  });
+  ledgerPage(router);
 
   // Audit log -----------------------------------------------------------------------------------------------------
   router.page('operator', '/dashboard/audit-log', async ({ api, query }) => {

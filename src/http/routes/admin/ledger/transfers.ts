@@ -9,13 +9,17 @@ import type { TypedApp } from '../../../route.ts';
 const nullable = <T extends ReturnType<typeof Type.String>>(schema: T) => Type.Union([schema, Type.Null()]);
 
 export const AccountTransfersParams = Type.Object({
-  accountId: Type.String({ minLength: 1, maxLength: ID_LENGTH_MAX, description: 'A ledger account id, e.g. `card_…:available`.' }),
+  accountId: Type.String({
+    minLength: 1, maxLength: ID_LENGTH_MAX, description: 'A ledger account id, e.g. `card_…:available`.',
+  }),
 });
 
 export const AccountTransfersQuery = Type.Object({
   limit: PageQuery.properties.limit,
   // The expiry job's voids are `<pending id>~expired`: 8 characters over a client id.
-  starting_after: Type.Optional(Type.String({ minLength: 1, maxLength: ID_LENGTH_MAX + 8, description: 'Cursor: the last transfer id of the previous page.' })),
+  starting_after: Type.Optional(Type.String({
+    minLength: 1, maxLength: ID_LENGTH_MAX + 8, description: 'Cursor: the last transfer id of the previous page.',
+  })),
 }, { additionalProperties: false });
 
 export const LedgerTransferSchema = Type.Object({
@@ -28,8 +32,12 @@ export const LedgerTransferSchema = Type.Object({
   currency: Type.String({ description: 'ISO 4217 alphabetic code of the ledger.' }),
   ledger: Type.Integer({ description: 'ISO 4217 numeric code.' }),
   code: Type.String({ description: 'The kind of movement: `deposit`, `authorization`, `fee`…' }),
-  type: Type.Enum(['single', 'pending', 'post_pending', 'void_pending'], { description: 'A pending transfer holds; a post or void resolves one.' }),
-  state: Type.Enum(['pending', 'posted', 'voided'], { description: 'A pending transfer is `pending` until a post or a void (or its expiry) resolves it.' }),
+  type: Type.Enum(['single', 'pending', 'post_pending', 'void_pending'], {
+    description: 'A pending transfer holds; a post or void resolves one.',
+  }),
+  state: Type.Enum(['pending', 'posted', 'voided'], {
+    description: 'A pending transfer is `pending` until a post or a void (or its expiry) resolves it.',
+  }),
   pending_id: nullable(Type.String({ description: 'For a post or void: the pending transfer it resolves.' })),
   resolved_by: nullable(Type.String({ description: 'For a resolved pending transfer: the post or void that resolved it.' })),
   expired: Type.Boolean({ description: 'True for a void written by the expiry job, and for a pending transfer it voided.' }),
@@ -39,14 +47,17 @@ export const LedgerTransferSchema = Type.Object({
 }, {
   title: 'LedgerTransfer',
   examples: [{
-    object: 'ledger_transfer', id: 'auth_01jz3rb2k8e5v7w9y1a3c5d7f9:h1', debit_account_id: 'card_01jz3q9m4rt6w8y0a2c4e6g8j0:available',
-    credit_account_id: 'card_01jz3q9m4rt6w8y0a2c4e6g8j0:reserve', side: 'debit', amount: 1250, currency: 'USD', ledger: 840,
-    code: 'authorization', type: 'pending', state: 'posted', pending_id: null, resolved_by: 'auth_01jz3rb2k8e5v7w9y1a3c5d7f9:h1:post',
-    expired: false, expires_at: '2026-11-11T10:25:12.402Z', resolved_at: '2026-11-05T08:02:44.120Z', created_at: '2026-11-04T10:25:12.402Z',
+    object: 'ledger_transfer', id: 'auth_01jz3rb2k8e5v7w9y1a3c5d7f9:h1',
+    debit_account_id: 'card_01jz3q9m4rt6w8y0a2c4e6g8j0:available', credit_account_id: 'card_01jz3q9m4rt6w8y0a2c4e6g8j0:reserve',
+    side: 'debit', amount: 1250, currency: 'USD', ledger: 840, code: 'authorization', type: 'pending', state: 'posted',
+    pending_id: null, resolved_by: 'auth_01jz3rb2k8e5v7w9y1a3c5d7f9:h1:post', expired: false,
+    expires_at: '2026-11-11T10:25:12.402Z', resolved_at: '2026-11-05T08:02:44.120Z', created_at: '2026-11-04T10:25:12.402Z',
   }],
 });
 
-const TYPE_OF_FLAG = { pending: 'pending', post_pending_transfer: 'post_pending', void_pending_transfer: 'void_pending' } as const;
+const TYPE_OF_FLAG = {
+  pending: 'pending', post_pending_transfer: 'post_pending', void_pending_transfer: 'void_pending',
+} as const;
 
 export const presentLedgerTransfer = (history: AccountHistory, entry: AccountHistoryEntry) => {
   const { transfer: t, resolvedBy } = entry;
@@ -54,7 +65,8 @@ export const presentLedgerTransfer = (history: AccountHistory, entry: AccountHis
   return {
     object: 'ledger_transfer' as const, id: t.id, debit_account_id: t.debitAccountId, credit_account_id: t.creditAccountId,
     side: entry.side, amount: toJsonNumber(t.amount), currency: history.ledger.currency, ledger: t.ledger, code: t.code,
-    type: flag ? TYPE_OF_FLAG[flag] : 'single' as const, state: entry.state, pending_id: t.pendingId, resolved_by: resolvedBy?.id ?? null,
+    type: flag ? TYPE_OF_FLAG[flag] : 'single' as const, state: entry.state, pending_id: t.pendingId,
+    resolved_by: resolvedBy?.id ?? null,
     expired: t.expiry || (resolvedBy?.expiry ?? false), expires_at: t.expiresAt?.toISOString() ?? null,
     resolved_at: resolvedBy?.timestamp.toISOString() ?? null, created_at: t.timestamp.toISOString(),
   } satisfies Static<typeof LedgerTransferSchema>;
@@ -71,12 +83,15 @@ export function listAccountTransfersRoute(app: TypedApp): void {
         + 'or a void resolves it. Any account: cards (`card_…:available`, `card_…:reserve`), merchant wallets and settlement.',
       params: AccountTransfersParams,
       querystring: AccountTransfersQuery,
-      response: { 200: { ...listOf(LedgerTransferSchema), description: 'A page of transfers.' }, ...errorResponses(404) },
+      response: {
+        200: { ...listOf(LedgerTransferSchema), description: 'A page of transfers.' }, ...errorResponses(404),
+      },
     },
   }, async (request) => {
     const { limit = PAGE_LIMIT_DEFAULT, starting_after: startingAfter = null } = request.query;
     const history = await getAccountHistory(app.deps.db, request.params.accountId, { limit, startingAfter, order: 'desc' });
     if (!history) throw notFound('ledger account', 'accountId');
-    return { object: 'list' as const, data: history.data.map((e) => presentLedgerTransfer(history, e)), has_more: history.hasMore };
+    const data = history.data.map((e) => presentLedgerTransfer(history, e));
+    return { object: 'list' as const, data, has_more: history.hasMore };
   });
 }
