@@ -54,3 +54,6 @@ export function listOf<T extends TSchema>(item: T) {
 }
 
 export const Timestamp = Type.String({ format: 'date-time' });
+
+/** The same schema with the description of the response it is (e.g. "The card after the change."), keeping its examples. */
+export const describedAs = <T extends TSchema>(schema: T, description: string): T => ({ ...schema, description });

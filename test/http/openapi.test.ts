@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
 import { buildTestApp, type TestApp } from '../harness.ts';
 import { EVENT_TYPES } from '../../src/events/index.ts';
 import { missingExamples } from '../../src/http/openapi/transform.ts';
@@ -17,11 +19,13 @@ let t: TestApp;
 let doc: Json;
 let operations: { path: string; method: string; op: Json; where: string }[];
 
+const operationsOf = (document: Json) => Object.entries(document.paths as Json).flatMap(([path, item]) => METHODS.filter((m) => item[m])
+  .map((method) => ({ path, method, op: item[method] as Json, where: `${method.toUpperCase()} ${path}` })));
+
 beforeAll(async () => {
   t = await buildTestApp();
   doc = (await t.app.inject({ url: '/openapi.json' })).json();
-  operations = Object.entries(doc.paths as Json).flatMap(([path, item]) => METHODS.filter((m) => item[m])
-    .map((method) => ({ path, method, op: item[method] as Json, where: `${method.toUpperCase()} ${path}` })));
+  operations = operationsOf(doc);
 });
 afterAll(async () => t.close());
 
@@ -108,6 +112,40 @@ describe('the OpenAPI document as a whole', () => {
       expect(headers, type).toEqual(expect.arrayContaining(['webhook-id', 'webhook-timestamp', 'webhook-signature', 'Signature', 'Signature-Input', 'Content-Digest']));
       expect(Object.keys(post.responses), type).toEqual(expect.arrayContaining(['200', '410']));
     }
+  });
+
+  it('has an example on every request body and every 2xx response, webhooks included', () => {
+    expect(missingExamples(doc)).toEqual([]);
+  });
+
+  it('has only examples that validate against their own schema', () => {
+    const invalid = (document: Json) => {
+      const ajv = new Ajv2020({ strict: false });
+      addFormats.default(ajv);
+      ajv.addSchema({ ...document, $id: 'openapi' });
+      const pointer = (s: string) => s.replace(/~/g, '~0').replace(/\//g, '~1');
+      const found: string[] = [];
+      for (const { path, method, op } of operationsOf(document)) {
+        const base = `/paths/${pointer(path)}/${method}`;
+        const media = [
+          ...Object.entries(op.requestBody?.content ?? {}).map(([type, m]) => [`${base}/requestBody/content/${pointer(type)}`, m, 'body'] as const),
+          ...Object.entries(op.responses as Json).flatMap(([status, r]) => Object.entries((r as Json).content ?? {})
+            .map(([type, m]) => [`${base}/responses/${status}/content/${pointer(type)}`, m, status] as const)),
+        ];
+        for (const [at, m, what] of media) {
+          if ((m as Json).example === undefined) continue;
+          const validate = ajv.compile({ $ref: `openapi#${at}/schema` });
+          if (!validate((m as Json).example)) found.push(`${op.operationId} ${what}: ${ajv.errorsText(validate.errors)}`);
+        }
+      }
+      return found;
+    };
+    expect(invalid(doc)).toEqual([]);
+    // The check can fail: a card example whose id is a number is refused.
+    const broken = structuredClone(doc);
+    const media = broken.paths['/v1/cards/{cardId}'].get.responses['200'].content['application/json'];
+    media.example = { ...media.example, id: 42 };
+    expect(invalid(broken)).toHaveLength(1);
   });
 
   it('lifts examples into list responses from their item schema', () => {

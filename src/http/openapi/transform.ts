@@ -98,7 +98,9 @@ function successDescription(status: string, schema: unknown): string {
   return name ? `${head}: the ${name.replace(/_/g, ' ')}.` : `${head}.`;
 }
 
-const hasExample = (media: Json) => 'example' in media || isObject(media.examples);
+/** Bytes (an image) have no example worth showing in a document; every other media type needs one. */
+const hasExample = (media: Json) => 'example' in media || isObject(media.examples)
+  || (isObject(media.schema) && media.schema.format === 'binary');
 
 /** Give a 2xx media type the example its schema (or, for a list, its item schema) declares. */
 function liftExample(media: Json): void {

@@ -14,7 +14,20 @@ export const OverviewSchema = Type.Object({
   }),
   decline_reasons: Type.Array(Type.Object({ reason: Type.String(), count: Count }), { description: 'The most frequent decline reasons in the same window.' }),
   kyc_waiting: Type.Integer({ minimum: 0, description: 'Submissions waiting for review.' }),
-}, { title: 'Overview' });
+}, {
+  title: 'Overview',
+  examples: [{
+    object: 'overview',
+    merchants: { total: 12, suspended: 1, live_access: 7 },
+    cards_by_status: [{ status: 'ACTIVE', count: 1840 }, { status: 'INACTIVE', count: 52 }, { status: 'TERMINATED', count: 9 }],
+    authorizations_per_hour: [
+      { hour: '2026-11-29T09:00:00.000Z', approved: 412, declined: 23 },
+      { hour: '2026-11-29T10:00:00.000Z', approved: 388, declined: 31 },
+    ],
+    decline_reasons: [{ reason: 'insufficient_funds', count: 38 }, { reason: 'card_inactive', count: 11 }],
+    kyc_waiting: 4,
+  }],
+});
 
 /** GET /admin/v1/overview: the operator's counts across merchants, for the dashboard's first page. */
 export function overviewRoute(app: FastifyInstance): void {

@@ -3,7 +3,7 @@ import { ownerOf, merchantNow } from '../../plugins/auth.ts';
 import { idempotencyClaimOf } from '../../plugins/idempotency.ts';
 import { amountFrom } from '../../plugins/number-texts.ts';
 import { Amount, AuthorizationSchema, Currency, MerchantInfoSchema } from '../../presenters/money.ts';
-import { errorResponses } from '../../schemas.ts';
+import { errorResponses, describedAs } from '../../schemas.ts';
 import type { TypedApp } from '../../route.ts';
 import { simulationDoc } from './schemas.ts';
 
@@ -35,7 +35,7 @@ export function simulateAuthorizationRoute(app: TypedApp): void {
         + "Idempotency-Key is group-committed too: its key is claimed in the batch's transaction, and a retry is answered from the "
         + 'stored response before the real-time endpoint would be asked again.',
       body: SimulateAuthorizationBody,
-      response: { 200: Type.Object(AuthorizationSchema.properties, { description: 'Approved or declined: see `status`.' }), ...errorResponses(403) },
+      response: { 200: describedAs(AuthorizationSchema, 'Approved or declined: see `status`.'), ...errorResponses(403) },
     },
   }, async (request, reply) => {
     const { card_id: cardId, currency, merchant, partial_allowed: partialAllowed = false } = request.body;

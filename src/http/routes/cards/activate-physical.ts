@@ -6,6 +6,7 @@ import { CardSchema, presentCard } from '../../presenters/cards.ts';
 import { mutation } from '../../plugins/idempotency.ts';
 import type { TypedApp } from '../../route.ts';
 import { CardParams, cardChangeErrors, cardContext, cardsDoc } from './schemas.ts';
+import { describedAs } from '../../schemas.ts';
 
 export const ActivatePhysicalBody = Type.Object({
   activation_code: Type.String({ minLength: 1, maxLength: 16, description: 'The one-time code sent to the cardholder by SMS.' }),
@@ -13,7 +14,7 @@ export const ActivatePhysicalBody = Type.Object({
 
 /** 422 as every route documents it, typed: this route returns it rather than throwing it. */
 const Refused = Type.Unsafe<ErrorBody>(cardChangeErrors()[422]!);
-const ActivatedCard = Type.Object(CardSchema.properties, { description: 'The card, now ACTIVE.' });
+const ActivatedCard = describedAs(CardSchema, 'The card, now ACTIVE.');
 
 export function activatePhysicalCardRoute(app: TypedApp): void {
   app.post('/v1/cards/:cardId/activate_physical', {

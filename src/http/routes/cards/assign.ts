@@ -4,6 +4,7 @@ import { ownerOf } from '../../plugins/auth.ts';
 import { CardSchema, presentCard } from '../../presenters/cards.ts';
 import { txOf, type TypedApp } from '../../route.ts';
 import { cardChangeErrors, cardContext, cardsDoc } from './schemas.ts';
+import { describedAs } from '../../schemas.ts';
 
 export const AssignCardBody = Type.Object({
   account_id: Type.String({ maxLength: 64, description: 'acct_… of a customer whose KYC has PASSED.' }),
@@ -23,7 +24,7 @@ export function assignCardRoute(app: TypedApp): void {
         + "ucardAssign). Only stock the operator imported for this merchant and the key's mode can be assigned; any other number, in "
         + 'stock or not, answers the same 404. With `auto_activate` the card is ACTIVE at once; otherwise an activation code is sent.',
       body: AssignCardBody,
-      response: { 201: Type.Object(CardSchema.properties, { description: 'The assigned card, masked.' }), ...cardChangeErrors() },
+      response: { 201: describedAs(CardSchema, 'The assigned card, masked.'), ...cardChangeErrors() },
     },
   }, async (request, reply) => {
     const tx = txOf(request);

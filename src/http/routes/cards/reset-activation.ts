@@ -2,7 +2,7 @@ import { Type } from '@fastify/type-provider-typebox';
 import { readCardBalances, resetActivation } from '../../../cards/index.ts';
 import { actionContext } from '../../plugins/auth.ts';
 import { CardSchema, presentCard } from '../../presenters/cards.ts';
-import { errorResponses } from '../../schemas.ts';
+import { errorResponses, describedAs } from '../../schemas.ts';
 import { txOf, type TypedApp } from '../../route.ts';
 
 export function resetActivationRoute(app: TypedApp): void {
@@ -14,7 +14,7 @@ export function resetActivationRoute(app: TypedApp): void {
       summary: 'Reset physical-card activation',
       description: 'Unlocks activation after too many wrong codes and sends the cardholder a new code. Audited.',
       params: Type.Object({ cardId: Type.String({ maxLength: 64, description: 'card_…' }) }),
-      response: { 200: Type.Object(CardSchema.properties, { description: 'The card, still PENDING_ACTIVATION, unlocked.' }), ...errorResponses(404, 409) },
+      response: { 200: describedAs(CardSchema, 'The card, still PENDING_ACTIVATION, unlocked.'), ...errorResponses(404, 409) },
     },
   }, async (request) => {
     const tx = txOf(request);

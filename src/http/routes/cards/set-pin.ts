@@ -4,6 +4,7 @@ import { ownerOf } from '../../plugins/auth.ts';
 import { CardSchema, presentCard } from '../../presenters/cards.ts';
 import { txOf, type TypedApp } from '../../route.ts';
 import { CardParams, cardChangeErrors, cardContext, cardsDoc } from './schemas.ts';
+import { describedAs } from '../../schemas.ts';
 
 export const SetPinBody = Type.Object({
   pin: Type.String({ minLength: 1, maxLength: 12, description: '6 digits, not trivial.' }),
@@ -18,7 +19,7 @@ export function setCardPinRoute(app: TypedApp): void {
         + 'IBM 3624 PIN offset is stored; the PIN is never stored, logged or returned. Resets the wrong-tries counter. Audited.',
       params: CardParams,
       body: SetPinBody,
-      response: { 200: Type.Object(CardSchema.properties, { description: 'The card, `pin_set: true`.' }), ...cardChangeErrors() },
+      response: { 200: describedAs(CardSchema, 'The card, `pin_set: true`.'), ...cardChangeErrors() },
     },
   }, async (request) => {
     const tx = txOf(request);

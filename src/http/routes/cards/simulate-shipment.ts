@@ -2,7 +2,7 @@ import { Type } from '@fastify/type-provider-typebox';
 import { advanceShipment, readCardBalances } from '../../../cards/index.ts';
 import { actionContext, ownerOf } from '../../plugins/auth.ts';
 import { CardSchema, presentCard } from '../../presenters/cards.ts';
-import { errorResponses } from '../../schemas.ts';
+import { errorResponses, describedAs } from '../../schemas.ts';
 import { txOf, type TypedApp } from '../../route.ts';
 import { CardParams, simulationDoc } from './schemas.ts';
 
@@ -18,7 +18,7 @@ export function simulateShipmentRoute(app: TypedApp): void {
       description: "Sandbox only: moves a physical card's shipment one step, ordered → shipped → delivered. Writes `card.updated`.",
       params: CardParams,
       body: ShipmentBody,
-      response: { 200: Type.Object(CardSchema.properties, { description: 'The card with its shipment moved.' }), ...errorResponses(403, 404, 409) },
+      response: { 200: describedAs(CardSchema, 'The card with its shipment moved.'), ...errorResponses(403, 404, 409) },
     },
   }, async (request) => {
     const tx = txOf(request);

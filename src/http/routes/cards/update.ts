@@ -4,6 +4,7 @@ import { actionContext, ownerOf } from '../../plugins/auth.ts';
 import { AUTHORIZATION_MODES, CardSchema, presentCard } from '../../presenters/cards.ts';
 import { txOf, type TypedApp } from '../../route.ts';
 import { CardParams, cardChangeErrors, cardsDoc } from './schemas.ts';
+import { describedAs } from '../../schemas.ts';
 
 export const UpdateCardBody = Type.Object({
   nickname: Type.Optional(Type.Union([Type.String({ minLength: 1, maxLength: 64 }), Type.Null()])),
@@ -23,7 +24,7 @@ export function updateCardRoute(app: TypedApp): void {
         + 'authorization balance; null follows the merchant default). Writes `card.updated`.',
       params: CardParams,
       body: UpdateCardBody,
-      response: { 200: Type.Object(CardSchema.properties, { description: 'The card after the change.' }), ...cardChangeErrors() },
+      response: { 200: describedAs(CardSchema, 'The card after the change.'), ...cardChangeErrors() },
     },
   }, async (request) => {
     const tx = txOf(request);

@@ -6,7 +6,11 @@ import type { TypedApp } from '../../route.ts';
 import { kycAdmin } from './shared.ts';
 
 /** Bytes, not JSON: Fastify sends a Buffer as it is (the schema documents it; Unsafe types it as what is sent). */
-const ImageBytes = Type.Unsafe<Buffer>({ type: 'string', format: 'binary', description: 'The image: image/jpeg or image/png.' });
+const ImageBytes = Type.Unsafe<Buffer>({ type: 'string', format: 'binary' });
+const ImageResponse = {
+  description: 'The image, as it was uploaded.',
+  content: { 'image/jpeg': { schema: ImageBytes }, 'image/png': { schema: ImageBytes } },
+};
 
 export function kycDocumentRoute(app: TypedApp): void {
   const { db, keys, clock } = app.deps;
@@ -16,7 +20,7 @@ export function kycDocumentRoute(app: TypedApp): void {
       ...kycAdmin.schema, operationId: 'admin.kyc.retrieveDocument', summary: 'A KYC document image',
       description: 'The decrypted image bytes with their content type, for review (`Cache-Control: no-store`). Every view is audited.',
       params: Type.Object({ customerId: Type.String({ maxLength: 64, description: 'cus_…' }), side: Type.Enum(DOCUMENT_SIDES) }),
-      response: { 200: ImageBytes, ...errorResponses(404) },
+      response: { 200: ImageResponse, ...errorResponses(404) },
     },
   }, async (request, reply) => {
     const { customerId, side } = request.params;
