@@ -3861,7 +3861,10 @@ export interface components {
             /** @description segments × the price per segment, minor units of `currency`: held while queued or sent, taken on delivery, returned on failure. */
             price: number;
             currency: string;
-            /** @description `queued → sent → delivered | failed`, as the provider reports it. */
+            /**
+             * @description `queued → sent → delivered | failed`, as the provider reports it.
+             * @enum {unknown}
+             */
             status: "queued" | "sent" | "delivered" | "failed";
             failure_reason: string | null;
             /** Format: date-time */
@@ -3980,7 +3983,10 @@ export interface components {
             id: string;
             /** @constant */
             object: "topup";
-            /** @description `pending` until the provider answers, then `succeeded` or `failed`. */
+            /**
+             * @description `pending` until the provider answers, then `succeeded` or `failed`.
+             * @enum {unknown}
+             */
             status: "pending" | "succeeded" | "failed";
             country: string;
             operator: string;
@@ -4998,6 +5004,45 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "account_id": "acct_01jz3p1h6gq8w2e4r6t8y0v2k4",
+                     *       "authorization_balance": 0,
+                     *       "authorization_mode": null,
+                     *       "balance": 15000,
+                     *       "billing_address": {
+                     *         "city": "Paris",
+                     *         "country": "FR",
+                     *         "line1": "12 Rue de la Paix",
+                     *         "postal_code": "75002",
+                     *         "state": "IDF"
+                     *       },
+                     *       "brand": "VISA",
+                     *       "card_token": "3f9c2a7e51b84d06a9e1c7f2b5d8e0a46c3b9f1e2d7a5c8b0e4f6a1d9c2b7e5f",
+                     *       "created_at": "2026-11-04T10:21:37.204Z",
+                     *       "currency": "USD",
+                     *       "customer_id": "cus_01jz3n9d4fb7c1x3z5v7n9m1k3",
+                     *       "exp_month": 11,
+                     *       "exp_year": 2029,
+                     *       "expire_in_months": 36,
+                     *       "id": "card_01jz3q5v8kx2m4n6p8r0t2w4y6",
+                     *       "is_default": true,
+                     *       "is_expired": false,
+                     *       "is_recurring": false,
+                     *       "last4": "4242",
+                     *       "livemode": false,
+                     *       "masked_number": "4242 **** **** 4242",
+                     *       "nickname": "Travel",
+                     *       "object": "card",
+                     *       "pin_blocked": false,
+                     *       "pin_set": false,
+                     *       "shipping": null,
+                     *       "status": "ACTIVE",
+                     *       "tier": "standard",
+                     *       "type": "virtual",
+                     *       "updated_at": null
+                     *     }
+                     */
                     "application/json": {
                         /** @description card_… */
                         id: string;
@@ -6240,7 +6285,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The image: image/jpeg or image/png. */
+            /** @description The image, as it was uploaded. */
             200: {
                 headers: {
                     "RateLimit-Limit": components["headers"]["RateLimitLimit"];
@@ -6250,7 +6295,8 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": string;
+                    "image/jpeg": string;
+                    "image/png": string;
                 };
             };
             /** @description Invalid request: the `param` field names the offending parameter. */
@@ -9533,6 +9579,53 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "authorizations_per_hour": [
+                     *         {
+                     *           "approved": 412,
+                     *           "declined": 23,
+                     *           "hour": "2026-11-29T09:00:00.000Z"
+                     *         },
+                     *         {
+                     *           "approved": 388,
+                     *           "declined": 31,
+                     *           "hour": "2026-11-29T10:00:00.000Z"
+                     *         }
+                     *       ],
+                     *       "cards_by_status": [
+                     *         {
+                     *           "count": 1840,
+                     *           "status": "ACTIVE"
+                     *         },
+                     *         {
+                     *           "count": 52,
+                     *           "status": "INACTIVE"
+                     *         },
+                     *         {
+                     *           "count": 9,
+                     *           "status": "TERMINATED"
+                     *         }
+                     *       ],
+                     *       "decline_reasons": [
+                     *         {
+                     *           "count": 38,
+                     *           "reason": "insufficient_funds"
+                     *         },
+                     *         {
+                     *           "count": 11,
+                     *           "reason": "card_inactive"
+                     *         }
+                     *       ],
+                     *       "kyc_waiting": 4,
+                     *       "merchants": {
+                     *         "live_access": 7,
+                     *         "suspended": 1,
+                     *         "total": 12
+                     *       },
+                     *       "object": "overview"
+                     *     }
+                     */
                     "application/json": {
                         /** @enum {string} */
                         object: "overview";
@@ -18611,6 +18704,45 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "account_id": "acct_01jz3p1h6gq8w2e4r6t8y0v2k4",
+                     *       "authorization_balance": 0,
+                     *       "authorization_mode": null,
+                     *       "balance": 15000,
+                     *       "billing_address": {
+                     *         "city": "Paris",
+                     *         "country": "FR",
+                     *         "line1": "12 Rue de la Paix",
+                     *         "postal_code": "75002",
+                     *         "state": "IDF"
+                     *       },
+                     *       "brand": "VISA",
+                     *       "card_token": "3f9c2a7e51b84d06a9e1c7f2b5d8e0a46c3b9f1e2d7a5c8b0e4f6a1d9c2b7e5f",
+                     *       "created_at": "2026-11-04T10:21:37.204Z",
+                     *       "currency": "USD",
+                     *       "customer_id": "cus_01jz3n9d4fb7c1x3z5v7n9m1k3",
+                     *       "exp_month": 11,
+                     *       "exp_year": 2029,
+                     *       "expire_in_months": 36,
+                     *       "id": "card_01jz3q5v8kx2m4n6p8r0t2w4y6",
+                     *       "is_default": true,
+                     *       "is_expired": false,
+                     *       "is_recurring": false,
+                     *       "last4": "4242",
+                     *       "livemode": false,
+                     *       "masked_number": "4242 **** **** 4242",
+                     *       "nickname": "Travel",
+                     *       "object": "card",
+                     *       "pin_blocked": false,
+                     *       "pin_set": false,
+                     *       "shipping": null,
+                     *       "status": "ACTIVE",
+                     *       "tier": "standard",
+                     *       "type": "virtual",
+                     *       "updated_at": null
+                     *     }
+                     */
                     "application/json": {
                         /** @description card_… */
                         id: string;
@@ -19309,6 +19441,45 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "account_id": "acct_01jz3p1h6gq8w2e4r6t8y0v2k4",
+                     *       "authorization_balance": 0,
+                     *       "authorization_mode": null,
+                     *       "balance": 15000,
+                     *       "billing_address": {
+                     *         "city": "Paris",
+                     *         "country": "FR",
+                     *         "line1": "12 Rue de la Paix",
+                     *         "postal_code": "75002",
+                     *         "state": "IDF"
+                     *       },
+                     *       "brand": "VISA",
+                     *       "card_token": "3f9c2a7e51b84d06a9e1c7f2b5d8e0a46c3b9f1e2d7a5c8b0e4f6a1d9c2b7e5f",
+                     *       "created_at": "2026-11-04T10:21:37.204Z",
+                     *       "currency": "USD",
+                     *       "customer_id": "cus_01jz3n9d4fb7c1x3z5v7n9m1k3",
+                     *       "exp_month": 11,
+                     *       "exp_year": 2029,
+                     *       "expire_in_months": 36,
+                     *       "id": "card_01jz3q5v8kx2m4n6p8r0t2w4y6",
+                     *       "is_default": true,
+                     *       "is_expired": false,
+                     *       "is_recurring": false,
+                     *       "last4": "4242",
+                     *       "livemode": false,
+                     *       "masked_number": "4242 **** **** 4242",
+                     *       "nickname": "Travel",
+                     *       "object": "card",
+                     *       "pin_blocked": false,
+                     *       "pin_set": false,
+                     *       "shipping": null,
+                     *       "status": "ACTIVE",
+                     *       "tier": "standard",
+                     *       "type": "virtual",
+                     *       "updated_at": null
+                     *     }
+                     */
                     "application/json": {
                         /** @description card_… */
                         id: string;
@@ -19794,6 +19965,45 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "account_id": "acct_01jz3p1h6gq8w2e4r6t8y0v2k4",
+                     *       "authorization_balance": 0,
+                     *       "authorization_mode": null,
+                     *       "balance": 15000,
+                     *       "billing_address": {
+                     *         "city": "Paris",
+                     *         "country": "FR",
+                     *         "line1": "12 Rue de la Paix",
+                     *         "postal_code": "75002",
+                     *         "state": "IDF"
+                     *       },
+                     *       "brand": "VISA",
+                     *       "card_token": "3f9c2a7e51b84d06a9e1c7f2b5d8e0a46c3b9f1e2d7a5c8b0e4f6a1d9c2b7e5f",
+                     *       "created_at": "2026-11-04T10:21:37.204Z",
+                     *       "currency": "USD",
+                     *       "customer_id": "cus_01jz3n9d4fb7c1x3z5v7n9m1k3",
+                     *       "exp_month": 11,
+                     *       "exp_year": 2029,
+                     *       "expire_in_months": 36,
+                     *       "id": "card_01jz3q5v8kx2m4n6p8r0t2w4y6",
+                     *       "is_default": true,
+                     *       "is_expired": false,
+                     *       "is_recurring": false,
+                     *       "last4": "4242",
+                     *       "livemode": false,
+                     *       "masked_number": "4242 **** **** 4242",
+                     *       "nickname": "Travel",
+                     *       "object": "card",
+                     *       "pin_blocked": false,
+                     *       "pin_set": false,
+                     *       "shipping": null,
+                     *       "status": "ACTIVE",
+                     *       "tier": "standard",
+                     *       "type": "virtual",
+                     *       "updated_at": null
+                     *     }
+                     */
                     "application/json": {
                         /** @description card_… */
                         id: string;
@@ -21047,6 +21257,45 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "account_id": "acct_01jz3p1h6gq8w2e4r6t8y0v2k4",
+                     *       "authorization_balance": 0,
+                     *       "authorization_mode": null,
+                     *       "balance": 15000,
+                     *       "billing_address": {
+                     *         "city": "Paris",
+                     *         "country": "FR",
+                     *         "line1": "12 Rue de la Paix",
+                     *         "postal_code": "75002",
+                     *         "state": "IDF"
+                     *       },
+                     *       "brand": "VISA",
+                     *       "card_token": "3f9c2a7e51b84d06a9e1c7f2b5d8e0a46c3b9f1e2d7a5c8b0e4f6a1d9c2b7e5f",
+                     *       "created_at": "2026-11-04T10:21:37.204Z",
+                     *       "currency": "USD",
+                     *       "customer_id": "cus_01jz3n9d4fb7c1x3z5v7n9m1k3",
+                     *       "exp_month": 11,
+                     *       "exp_year": 2029,
+                     *       "expire_in_months": 36,
+                     *       "id": "card_01jz3q5v8kx2m4n6p8r0t2w4y6",
+                     *       "is_default": true,
+                     *       "is_expired": false,
+                     *       "is_recurring": false,
+                     *       "last4": "4242",
+                     *       "livemode": false,
+                     *       "masked_number": "4242 **** **** 4242",
+                     *       "nickname": "Travel",
+                     *       "object": "card",
+                     *       "pin_blocked": false,
+                     *       "pin_set": false,
+                     *       "shipping": null,
+                     *       "status": "ACTIVE",
+                     *       "tier": "standard",
+                     *       "type": "virtual",
+                     *       "updated_at": null
+                     *     }
+                     */
                     "application/json": {
                         /** @description card_… */
                         id: string;
@@ -26667,6 +26916,38 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "amount": 1850,
+                     *       "approved_amount": 1850,
+                     *       "card_id": "card_01jz3q5v8kx2m4n6p8r0t2w4y6",
+                     *       "cleared_amount": 0,
+                     *       "created_at": "2026-11-04T10:27:44.031Z",
+                     *       "currency": "USD",
+                     *       "decision_source": "tessera",
+                     *       "decline_reason": null,
+                     *       "expires_at": "2026-11-11T10:27:44.031Z",
+                     *       "fee": 119,
+                     *       "funding_source": "available",
+                     *       "fx_rate": null,
+                     *       "held_amount": 1850,
+                     *       "id": "auth_01jz4e6g8j0m2p4r6t8w0y2a4c",
+                     *       "livemode": false,
+                     *       "merchant": {
+                     *         "country": "US",
+                     *         "mcc": "5814",
+                     *         "name": "Blue Bottle Coffee"
+                     *       },
+                     *       "merchant_amount": 1850,
+                     *       "merchant_currency": "USD",
+                     *       "object": "authorization",
+                     *       "partial": false,
+                     *       "refunded_amount": 0,
+                     *       "response_code": "00",
+                     *       "status": "approved",
+                     *       "updated_at": "2026-11-04T10:27:44.031Z"
+                     *     }
+                     */
                     "application/json": {
                         /** @description auth_… */
                         id: string;
@@ -27893,6 +28174,45 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "account_id": "acct_01jz3p1h6gq8w2e4r6t8y0v2k4",
+                     *       "authorization_balance": 0,
+                     *       "authorization_mode": null,
+                     *       "balance": 15000,
+                     *       "billing_address": {
+                     *         "city": "Paris",
+                     *         "country": "FR",
+                     *         "line1": "12 Rue de la Paix",
+                     *         "postal_code": "75002",
+                     *         "state": "IDF"
+                     *       },
+                     *       "brand": "VISA",
+                     *       "card_token": "3f9c2a7e51b84d06a9e1c7f2b5d8e0a46c3b9f1e2d7a5c8b0e4f6a1d9c2b7e5f",
+                     *       "created_at": "2026-11-04T10:21:37.204Z",
+                     *       "currency": "USD",
+                     *       "customer_id": "cus_01jz3n9d4fb7c1x3z5v7n9m1k3",
+                     *       "exp_month": 11,
+                     *       "exp_year": 2029,
+                     *       "expire_in_months": 36,
+                     *       "id": "card_01jz3q5v8kx2m4n6p8r0t2w4y6",
+                     *       "is_default": true,
+                     *       "is_expired": false,
+                     *       "is_recurring": false,
+                     *       "last4": "4242",
+                     *       "livemode": false,
+                     *       "masked_number": "4242 **** **** 4242",
+                     *       "nickname": "Travel",
+                     *       "object": "card",
+                     *       "pin_blocked": false,
+                     *       "pin_set": false,
+                     *       "shipping": null,
+                     *       "status": "ACTIVE",
+                     *       "tier": "standard",
+                     *       "type": "virtual",
+                     *       "updated_at": null
+                     *     }
+                     */
                     "application/json": {
                         /** @description card_… */
                         id: string;
@@ -29221,7 +29541,10 @@ export interface operations {
                             /** @description segments × the price per segment, minor units of `currency`: held while queued or sent, taken on delivery, returned on failure. */
                             price: number;
                             currency: string;
-                            /** @description `queued → sent → delivered | failed`, as the provider reports it. */
+                            /**
+                             * @description `queued → sent → delivered | failed`, as the provider reports it.
+                             * @enum {unknown}
+                             */
                             status: "queued" | "sent" | "delivered" | "failed";
                             failure_reason: string | null;
                             /** Format: date-time */
@@ -29394,7 +29717,10 @@ export interface operations {
                         /** @description segments × the price per segment, minor units of `currency`: held while queued or sent, taken on delivery, returned on failure. */
                         price: number;
                         currency: string;
-                        /** @description `queued → sent → delivered | failed`, as the provider reports it. */
+                        /**
+                         * @description `queued → sent → delivered | failed`, as the provider reports it.
+                         * @enum {unknown}
+                         */
                         status: "queued" | "sent" | "delivered" | "failed";
                         failure_reason: string | null;
                         /** Format: date-time */
@@ -29675,7 +30001,10 @@ export interface operations {
                         /** @description segments × the price per segment, minor units of `currency`: held while queued or sent, taken on delivery, returned on failure. */
                         price: number;
                         currency: string;
-                        /** @description `queued → sent → delivered | failed`, as the provider reports it. */
+                        /**
+                         * @description `queued → sent → delivered | failed`, as the provider reports it.
+                         * @enum {unknown}
+                         */
                         status: "queued" | "sent" | "delivered" | "failed";
                         failure_reason: string | null;
                         /** Format: date-time */
@@ -29828,7 +30157,10 @@ export interface operations {
                             id: string;
                             /** @enum {string} */
                             object: "topup";
-                            /** @description `pending` until the provider answers, then `succeeded` or `failed`. */
+                            /**
+                             * @description `pending` until the provider answers, then `succeeded` or `failed`.
+                             * @enum {unknown}
+                             */
                             status: "pending" | "succeeded" | "failed";
                             country: string;
                             operator: string;
@@ -30015,7 +30347,10 @@ export interface operations {
                         id: string;
                         /** @enum {string} */
                         object: "topup";
-                        /** @description `pending` until the provider answers, then `succeeded` or `failed`. */
+                        /**
+                         * @description `pending` until the provider answers, then `succeeded` or `failed`.
+                         * @enum {unknown}
+                         */
                         status: "pending" | "succeeded" | "failed";
                         country: string;
                         operator: string;
@@ -30516,7 +30851,10 @@ export interface operations {
                         id: string;
                         /** @enum {string} */
                         object: "topup";
-                        /** @description `pending` until the provider answers, then `succeeded` or `failed`. */
+                        /**
+                         * @description `pending` until the provider answers, then `succeeded` or `failed`.
+                         * @enum {unknown}
+                         */
                         status: "pending" | "succeeded" | "failed";
                         country: string;
                         operator: string;
