@@ -207,8 +207,8 @@ export async function registerDashboard(app: FastifyInstance): Promise<void> {
       },
     };
 
-    scope.get('/dashboard/assets/:name', routeConfig, async (request, reply) => {
-      const asset = assets.get((request.params as { name: string }).name);
+    scope.get<{ Params: { name: string } }>('/dashboard/assets/:name', routeConfig, async (request, reply) => {
+      const asset = assets.get(request.params.name);
       if (!asset) return reply.code(404).type('text/plain').send('Not found');
       return reply.header('cache-control', 'no-cache').type(asset.type).send(asset.body);
     });
