@@ -25,9 +25,14 @@ export function idempotencyLockId(c: Pick<IdempotencyClaim, 'scope' | 'method' |
   return crypto.createHash('sha256').update(canonicalJson([c.scope, c.method, c.path, c.key])).digest().readBigInt64BE(0);
 }
 
-/** The fingerprint of a request's content: same body and query, same fingerprint. */
-export function requestFingerprint(body: unknown, query: unknown): Buffer {
-  return crypto.createHash('sha256').update(canonicalJson({ body: body ?? null, query: query ?? null })).digest();
+/**
+ * The fingerprint of a request: its body, its query and who sent it (an API key's id; a token counts as its
+ * key). Keys are scoped to the merchant and mode, so without the caller a weaker key of the same merchant that
+ * learnt another key's Idempotency-Key and body would be replayed that key's answer (a key it could not create
+ * itself, a webhook secret) without the route's own checks running: another caller is another request (422).
+ */
+export function requestFingerprint(body: unknown, query: unknown, caller: string | null): Buffer {
+  return crypto.createHash('sha256').update(canonicalJson({ body: body ?? null, query: query ?? null, caller })).digest();
 }
 
 export type StoredAnswer = { kind: 'replay'; status: number; body: unknown } | { kind: 'reused' } | { kind: 'none' };

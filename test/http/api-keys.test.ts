@@ -51,6 +51,22 @@ async function auditRows(action: string, target: string) {
 const rootKeyId = async (key: string) => (await me(key)).json().key_id as string;
 
 describe('POST /v1/api_keys', () => {
+  it("never replays one key's answer to another key of the merchant: a weaker key cannot obtain a stronger key by reusing its Idempotency-Key", async () => {
+    const weak = await created(m.key, { name: 'keys only', scopes: ['keys:write'] });
+    const body = { name: 'payments worker', scopes: ['read', 'write', 'keys:write'] };
+    const first = await create(m.key, body, { 'idempotency-key': 'create-payments-worker' });
+    expect(first.statusCode, first.body).toBe(201);
+    const stolen = await create(weak.api_key, body, { 'idempotency-key': 'create-payments-worker' });
+    expect(stolen.statusCode, stolen.body).toBe(422);
+    expect(stolen.json().error.code).toBe('idempotency_key_reused');
+    expect(stolen.body).not.toContain(first.json().api_key);
+    expect(stolen.headers['idempotent-replayed']).toBeUndefined();
+    // The key that sent it is still replayed its own answer.
+    const again = await create(m.key, body, { 'idempotency-key': 'create-payments-worker' });
+    expect(again.statusCode).toBe(201);
+    expect(again.json().api_key).toBe(first.json().api_key);
+  });
+
   it('creates a restricted key in the caller\'s mode, shown once, that works with exactly its scopes', async () => {
     const res = await create(m.key, { name: ' payments worker ', scopes: ['read'] });
     expect(res.statusCode, res.body).toBe(201);

@@ -4352,7 +4352,7 @@ export interface components {
          */
         ContentDigest: string;
         /**
-         * @description Makes a retry safe: a retry with the same key and body replays the first response (with `Idempotent-Replayed: true`) instead of acting twice. Keys are kept 24 hours, per merchant and mode; the same key with another body is a 422 `idempotency_key_reused`, a retry while the first request runs a 409 `idempotency_key_in_flight`. A UUID v4 is a good key.
+         * @description Makes a retry safe: a retry with the same key and body replays the first response (with `Idempotent-Replayed: true`) instead of acting twice. Keys are kept 24 hours, per merchant and mode; the same key with another body, or from another API key, is a 422 `idempotency_key_reused`, a retry while the first request runs a 409 `idempotency_key_in_flight`. A UUID v4 is a good key.
          * @example 5f0c7a8e-2b1d-4c3a-9e6f-8d7b6a5c4e3f
          */
         IdempotencyKey: string;
@@ -4811,7 +4811,7 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description Makes a retry safe: a retry with the same key and body replays the first response (with `Idempotent-Replayed: true`) instead of acting twice. Keys are kept 24 hours, per merchant and mode; the same key with another body is a 422 `idempotency_key_reused`, a retry while the first request runs a 409 `idempotency_key_in_flight`. A UUID v4 is a good key.
+                 * @description Makes a retry safe: a retry with the same key and body replays the first response (with `Idempotent-Replayed: true`) instead of acting twice. Keys are kept 24 hours, per merchant and mode; the same key with another body, or from another API key, is a 422 `idempotency_key_reused`, a retry while the first request runs a 409 `idempotency_key_in_flight`. A UUID v4 is a good key.
                  * @example 5f0c7a8e-2b1d-4c3a-9e6f-8d7b6a5c4e3f
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -4980,7 +4980,7 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description Makes a retry safe: a retry with the same key and body replays the first response (with `Idempotent-Replayed: true`) instead of acting twice. Keys are kept 24 hours, per merchant and mode; the same key with another body is a 422 `idempotency_key_reused`, a retry while the first request runs a 409 `idempotency_key_in_flight`. A UUID v4 is a good key.
+                 * @description Makes a retry safe: a retry with the same key and body replays the first response (with `Idempotent-Replayed: true`) instead of acting twice. Keys are kept 24 hours, per merchant and mode; the same key with another body, or from another API key, is a 422 `idempotency_key_reused`, a retry while the first request runs a 409 `idempotency_key_in_flight`. A UUID v4 is a good key.
                  * @example 5f0c7a8e-2b1d-4c3a-9e6f-8d7b6a5c4e3f
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -5447,7 +5447,7 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description Makes a retry safe: a retry with the same key and body replays the first response (with `Idempotent-Replayed: true`) instead of acting twice. Keys are kept 24 hours, per merchant and mode; the same key with another body is a 422 `idempotency_key_reused`, a retry while the first request runs a 409 `idempotency_key_in_flight`. A UUID v4 is a good key.
+                 * @description Makes a retry safe: a retry with the same key and body replays the first response (with `Idempotent-Replayed: true`) instead of acting twice. Keys are kept 24 hours, per merchant and mode; the same key with another body, or from another API key, is a 422 `idempotency_key_reused`, a retry while the first request runs a 409 `idempotency_key_in_flight`. A UUID v4 is a good key.
                  * @example 5f0c7a8e-2b1d-4c3a-9e6f-8d7b6a5c4e3f
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -5709,7 +5709,7 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description Makes a retry safe: a retry with the same key and body replays the first response (with `Idempotent-Replayed: true`) instead of acting twice. Keys are kept 24 hours, per merchant and mode; the same key with another body is a 422 `idempotency_key_reused`, a retry while the first request runs a 409 `idempotency_key_in_flight`. A UUID v4 is a good key.
+                 * @description Makes a retry safe: a retry with the same key and body replays the first response (with `Idempotent-Replayed: true`) instead of acting twice. Keys are kept 24 hours, per merchant and mode; the same key with another body, or from another API key, is a 422 `idempotency_key_reused`, a retry while the first request runs a 409 `idempotency_key_in_flight`. A UUID v4 is a good key.
                  * @example 5f0c7a8e-2b1d-4c3a-9e6f-8d7b6a5c4e3f
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -6124,7 +6124,7 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description Makes a retry safe: a retry with the same key and body replays the first response (with `Idempotent-Replayed: true`) instead of acting twice. Keys are kept 24 hours, per merchant and mode; the same key with another body is a 422 `idempotency_key_reused`, a retry while the first request runs a 409 `idempotency_key_in_flight`. A UUID v4 is a good key.
+                 * @description Makes a retry safe: a retry with the same key and body replays the first response (with `Idempotent-Replayed: true`) instead of acting twice. Keys are kept 24 hours, per merchant and mode; the same key with another body, or from another API key, is a 422 `idempotency_key_reused`, a retry while the first request runs a 409 `idempotency_key_in_flight`. A UUID v4 is a good key.
                  * @example 5f0c7a8e-2b1d-4c3a-9e6f-8d7b6a5c4e3f
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -6373,7 +6373,7 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description Makes a retry safe: a retry with the same key and body replays the first response (with `Idempotent-Replayed: true`) instead of acting twice. Keys are kept 24 hours, per merchant and mode; the same key with another body is a 422 `idempotency_key_reused`, a retry while the first request runs a 409 `idempotency_key_in_flight`. A UUID v4 is a good key.
+                 * @description Makes a retry safe: a retry with the same key and body replays the first response (with `Idempotent-Replayed: true`) instead of acting twice. Keys are kept 24 hours, per merchant and mode; the same key with another body, or from another API key, is a 422 `idempotency_key_reused`, a retry while the first request runs a 409 `idempotency_key_in_flight`. A UUID v4 is a good key.
                  * @example 5f0c7a8e-2b1d-4c3a-9e6f-8d7b6a5c4e3f
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -7100,7 +7100,7 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description Makes a retry safe: a retry with the same key and body replays the first response (with `Idempotent-Replayed: true`) instead of acting twice. Keys are kept 24 hours, per merchant and mode; the same key with another body is a 422 `idempotency_key_reused`, a retry while the first request runs a 409 `idempotency_key_in_flight`. A UUID v4 is a good key.
+                 * @description Makes a retry safe: a retry with the same key and body replays the first response (with `Idempotent-Replayed: true`) instead of acting twice. Keys are kept 24 hours, per merchant and mode; the same key with another body, or from another API key, is a 422 `idempotency_key_reused`, a retry while the first request runs a 409 `idempotency_key_in_flight`. A UUID v4 is a good key.
                  * @example 5f0c7a8e-2b1d-4c3a-9e6f-8d7b6a5c4e3f
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -7250,7 +7250,7 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description Makes a retry safe: a retry with the same key and body replays the first response (with `Idempotent-Replayed: true`) instead of acting twice. Keys are kept 24 hours, per merchant and mode; the same key with another body is a 422 `idempotency_key_reused`, a retry while the first request runs a 409 `idempotency_key_in_flight`. A UUID v4 is a good key.
+                 * @description Makes a retry safe: a retry with the same key and body replays the first response (with `Idempotent-Replayed: true`) instead of acting twice. Keys are kept 24 hours, per merchant and mode; the same key with another body, or from another API key, is a 422 `idempotency_key_reused`, a retry while the first request runs a 409 `idempotency_key_in_flight`. A UUID v4 is a good key.
                  * @example 5f0c7a8e-2b1d-4c3a-9e6f-8d7b6a5c4e3f
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -7552,7 +7552,7 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description Makes a retry safe: a retry with the same key and body replays the first response (with `Idempotent-Replayed: true`) instead of acting twice. Keys are kept 24 hours, per merchant and mode; the same key with another body is a 422 `idempotency_key_reused`, a retry while the first request runs a 409 `idempotency_key_in_flight`. A UUID v4 is a good key.
+                 * @description Makes a retry safe: a retry with the same key and body replays the first response (with `Idempotent-Replayed: true`) instead of acting twice. Keys are kept 24 hours, per merchant and mode; the same key with another body, or from another API key, is a 422 `idempotency_key_reused`, a retry while the first request runs a 409 `idempotency_key_in_flight`. A UUID v4 is a good key.
                  * @example 5f0c7a8e-2b1d-4c3a-9e6f-8d7b6a5c4e3f
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -7959,7 +7959,7 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description Makes a retry safe: a retry with the same key and body replays the first response (with `Idempotent-Replayed: true`) instead of acting twice. Keys are kept 24 hours, per merchant and mode; the same key with another body is a 422 `idempotency_key_reused`, a retry while the first request runs a 409 `idempotency_key_in_flight`. A UUID v4 is a good key.
+                 * @description Makes a retry safe: a retry with the same key and body replays the first response (with `Idempotent-Replayed: true`) instead of acting twice. Keys are kept 24 hours, per merchant and mode; the same key with another body, or from another API key, is a 422 `idempotency_key_reused`, a retry while the first request runs a 409 `idempotency_key_in_flight`. A UUID v4 is a good key.
                  * @example 5f0c7a8e-2b1d-4c3a-9e6f-8d7b6a5c4e3f
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -8256,7 +8256,7 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description Makes a retry safe: a retry with the same key and body replays the first response (with `Idempotent-Replayed: true`) instead of acting twice. Keys are kept 24 hours, per merchant and mode; the same key with another body is a 422 `idempotency_key_reused`, a retry while the first request runs a 409 `idempotency_key_in_flight`. A UUID v4 is a good key.
+                 * @description Makes a retry safe: a retry with the same key and body replays the first response (with `Idempotent-Replayed: true`) instead of acting twice. Keys are kept 24 hours, per merchant and mode; the same key with another body, or from another API key, is a 422 `idempotency_key_reused`, a retry while the first request runs a 409 `idempotency_key_in_flight`. A UUID v4 is a good key.
                  * @example 5f0c7a8e-2b1d-4c3a-9e6f-8d7b6a5c4e3f
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -8437,7 +8437,7 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description Makes a retry safe: a retry with the same key and body replays the first response (with `Idempotent-Replayed: true`) instead of acting twice. Keys are kept 24 hours, per merchant and mode; the same key with another body is a 422 `idempotency_key_reused`, a retry while the first request runs a 409 `idempotency_key_in_flight`. A UUID v4 is a good key.
+                 * @description Makes a retry safe: a retry with the same key and body replays the first response (with `Idempotent-Replayed: true`) instead of acting twice. Keys are kept 24 hours, per merchant and mode; the same key with another body, or from another API key, is a 422 `idempotency_key_reused`, a retry while the first request runs a 409 `idempotency_key_in_flight`. A UUID v4 is a good key.
                  * @example 5f0c7a8e-2b1d-4c3a-9e6f-8d7b6a5c4e3f
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -8596,7 +8596,7 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description Makes a retry safe: a retry with the same key and body replays the first response (with `Idempotent-Replayed: true`) instead of acting twice. Keys are kept 24 hours, per merchant and mode; the same key with another body is a 422 `idempotency_key_reused`, a retry while the first request runs a 409 `idempotency_key_in_flight`. A UUID v4 is a good key.
+                 * @description Makes a retry safe: a retry with the same key and body replays the first response (with `Idempotent-Replayed: true`) instead of acting twice. Keys are kept 24 hours, per merchant and mode; the same key with another body, or from another API key, is a 422 `idempotency_key_reused`, a retry while the first request runs a 409 `idempotency_key_in_flight`. A UUID v4 is a good key.
                  * @example 5f0c7a8e-2b1d-4c3a-9e6f-8d7b6a5c4e3f
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -8754,7 +8754,7 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description Makes a retry safe: a retry with the same key and body replays the first response (with `Idempotent-Replayed: true`) instead of acting twice. Keys are kept 24 hours, per merchant and mode; the same key with another body is a 422 `idempotency_key_reused`, a retry while the first request runs a 409 `idempotency_key_in_flight`. A UUID v4 is a good key.
+                 * @description Makes a retry safe: a retry with the same key and body replays the first response (with `Idempotent-Replayed: true`) instead of acting twice. Keys are kept 24 hours, per merchant and mode; the same key with another body, or from another API key, is a 422 `idempotency_key_reused`, a retry while the first request runs a 409 `idempotency_key_in_flight`. A UUID v4 is a good key.
                  * @example 5f0c7a8e-2b1d-4c3a-9e6f-8d7b6a5c4e3f
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -8912,7 +8912,7 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description Makes a retry safe: a retry with the same key and body replays the first response (with `Idempotent-Replayed: true`) instead of acting twice. Keys are kept 24 hours, per merchant and mode; the same key with another body is a 422 `idempotency_key_reused`, a retry while the first request runs a 409 `idempotency_key_in_flight`. A UUID v4 is a good key.
+                 * @description Makes a retry safe: a retry with the same key and body replays the first response (with `Idempotent-Replayed: true`) instead of acting twice. Keys are kept 24 hours, per merchant and mode; the same key with another body, or from another API key, is a 422 `idempotency_key_reused`, a retry while the first request runs a 409 `idempotency_key_in_flight`. A UUID v4 is a good key.
                  * @example 5f0c7a8e-2b1d-4c3a-9e6f-8d7b6a5c4e3f
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -9070,7 +9070,7 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description Makes a retry safe: a retry with the same key and body replays the first response (with `Idempotent-Replayed: true`) instead of acting twice. Keys are kept 24 hours, per merchant and mode; the same key with another body is a 422 `idempotency_key_reused`, a retry while the first request runs a 409 `idempotency_key_in_flight`. A UUID v4 is a good key.
+                 * @description Makes a retry safe: a retry with the same key and body replays the first response (with `Idempotent-Replayed: true`) instead of acting twice. Keys are kept 24 hours, per merchant and mode; the same key with another body, or from another API key, is a 422 `idempotency_key_reused`, a retry while the first request runs a 409 `idempotency_key_in_flight`. A UUID v4 is a good key.
                  * @example 5f0c7a8e-2b1d-4c3a-9e6f-8d7b6a5c4e3f
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -9240,7 +9240,7 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description Makes a retry safe: a retry with the same key and body replays the first response (with `Idempotent-Replayed: true`) instead of acting twice. Keys are kept 24 hours, per merchant and mode; the same key with another body is a 422 `idempotency_key_reused`, a retry while the first request runs a 409 `idempotency_key_in_flight`. A UUID v4 is a good key.
+                 * @description Makes a retry safe: a retry with the same key and body replays the first response (with `Idempotent-Replayed: true`) instead of acting twice. Keys are kept 24 hours, per merchant and mode; the same key with another body, or from another API key, is a 422 `idempotency_key_reused`, a retry while the first request runs a 409 `idempotency_key_in_flight`. A UUID v4 is a good key.
                  * @example 5f0c7a8e-2b1d-4c3a-9e6f-8d7b6a5c4e3f
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -9838,7 +9838,7 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description Makes a retry safe: a retry with the same key and body replays the first response (with `Idempotent-Replayed: true`) instead of acting twice. Keys are kept 24 hours, per merchant and mode; the same key with another body is a 422 `idempotency_key_reused`, a retry while the first request runs a 409 `idempotency_key_in_flight`. A UUID v4 is a good key.
+                 * @description Makes a retry safe: a retry with the same key and body replays the first response (with `Idempotent-Replayed: true`) instead of acting twice. Keys are kept 24 hours, per merchant and mode; the same key with another body, or from another API key, is a 422 `idempotency_key_reused`, a retry while the first request runs a 409 `idempotency_key_in_flight`. A UUID v4 is a good key.
                  * @example 5f0c7a8e-2b1d-4c3a-9e6f-8d7b6a5c4e3f
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -9965,7 +9965,7 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description Makes a retry safe: a retry with the same key and body replays the first response (with `Idempotent-Replayed: true`) instead of acting twice. Keys are kept 24 hours, per merchant and mode; the same key with another body is a 422 `idempotency_key_reused`, a retry while the first request runs a 409 `idempotency_key_in_flight`. A UUID v4 is a good key.
+                 * @description Makes a retry safe: a retry with the same key and body replays the first response (with `Idempotent-Replayed: true`) instead of acting twice. Keys are kept 24 hours, per merchant and mode; the same key with another body, or from another API key, is a 422 `idempotency_key_reused`, a retry while the first request runs a 409 `idempotency_key_in_flight`. A UUID v4 is a good key.
                  * @example 5f0c7a8e-2b1d-4c3a-9e6f-8d7b6a5c4e3f
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -10205,7 +10205,7 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description Makes a retry safe: a retry with the same key and body replays the first response (with `Idempotent-Replayed: true`) instead of acting twice. Keys are kept 24 hours, per merchant and mode; the same key with another body is a 422 `idempotency_key_reused`, a retry while the first request runs a 409 `idempotency_key_in_flight`. A UUID v4 is a good key.
+                 * @description Makes a retry safe: a retry with the same key and body replays the first response (with `Idempotent-Replayed: true`) instead of acting twice. Keys are kept 24 hours, per merchant and mode; the same key with another body, or from another API key, is a 422 `idempotency_key_reused`, a retry while the first request runs a 409 `idempotency_key_in_flight`. A UUID v4 is a good key.
                  * @example 5f0c7a8e-2b1d-4c3a-9e6f-8d7b6a5c4e3f
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -10498,7 +10498,7 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description Makes a retry safe: a retry with the same key and body replays the first response (with `Idempotent-Replayed: true`) instead of acting twice. Keys are kept 24 hours, per merchant and mode; the same key with another body is a 422 `idempotency_key_reused`, a retry while the first request runs a 409 `idempotency_key_in_flight`. A UUID v4 is a good key.
+                 * @description Makes a retry safe: a retry with the same key and body replays the first response (with `Idempotent-Replayed: true`) instead of acting twice. Keys are kept 24 hours, per merchant and mode; the same key with another body, or from another API key, is a 422 `idempotency_key_reused`, a retry while the first request runs a 409 `idempotency_key_in_flight`. A UUID v4 is a good key.
                  * @example 5f0c7a8e-2b1d-4c3a-9e6f-8d7b6a5c4e3f
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -10747,7 +10747,7 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description Makes a retry safe: a retry with the same key and body replays the first response (with `Idempotent-Replayed: true`) instead of acting twice. Keys are kept 24 hours, per merchant and mode; the same key with another body is a 422 `idempotency_key_reused`, a retry while the first request runs a 409 `idempotency_key_in_flight`. A UUID v4 is a good key.
+                 * @description Makes a retry safe: a retry with the same key and body replays the first response (with `Idempotent-Replayed: true`) instead of acting twice. Keys are kept 24 hours, per merchant and mode; the same key with another body, or from another API key, is a 422 `idempotency_key_reused`, a retry while the first request runs a 409 `idempotency_key_in_flight`. A UUID v4 is a good key.
                  * @example 5f0c7a8e-2b1d-4c3a-9e6f-8d7b6a5c4e3f
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -11201,7 +11201,7 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description Makes a retry safe: a retry with the same key and body replays the first response (with `Idempotent-Replayed: true`) instead of acting twice. Keys are kept 24 hours, per merchant and mode; the same key with another body is a 422 `idempotency_key_reused`, a retry while the first request runs a 409 `idempotency_key_in_flight`. A UUID v4 is a good key.
+                 * @description Makes a retry safe: a retry with the same key and body replays the first response (with `Idempotent-Replayed: true`) instead of acting twice. Keys are kept 24 hours, per merchant and mode; the same key with another body, or from another API key, is a 422 `idempotency_key_reused`, a retry while the first request runs a 409 `idempotency_key_in_flight`. A UUID v4 is a good key.
                  * @example 5f0c7a8e-2b1d-4c3a-9e6f-8d7b6a5c4e3f
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -11404,7 +11404,7 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description Makes a retry safe: a retry with the same key and body replays the first response (with `Idempotent-Replayed: true`) instead of acting twice. Keys are kept 24 hours, per merchant and mode; the same key with another body is a 422 `idempotency_key_reused`, a retry while the first request runs a 409 `idempotency_key_in_flight`. A UUID v4 is a good key.
+                 * @description Makes a retry safe: a retry with the same key and body replays the first response (with `Idempotent-Replayed: true`) instead of acting twice. Keys are kept 24 hours, per merchant and mode; the same key with another body, or from another API key, is a 422 `idempotency_key_reused`, a retry while the first request runs a 409 `idempotency_key_in_flight`. A UUID v4 is a good key.
                  * @example 5f0c7a8e-2b1d-4c3a-9e6f-8d7b6a5c4e3f
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -11641,7 +11641,7 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description Makes a retry safe: a retry with the same key and body replays the first response (with `Idempotent-Replayed: true`) instead of acting twice. Keys are kept 24 hours, per merchant and mode; the same key with another body is a 422 `idempotency_key_reused`, a retry while the first request runs a 409 `idempotency_key_in_flight`. A UUID v4 is a good key.
+                 * @description Makes a retry safe: a retry with the same key and body replays the first response (with `Idempotent-Replayed: true`) instead of acting twice. Keys are kept 24 hours, per merchant and mode; the same key with another body, or from another API key, is a 422 `idempotency_key_reused`, a retry while the first request runs a 409 `idempotency_key_in_flight`. A UUID v4 is a good key.
                  * @example 5f0c7a8e-2b1d-4c3a-9e6f-8d7b6a5c4e3f
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -11841,7 +11841,7 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description Makes a retry safe: a retry with the same key and body replays the first response (with `Idempotent-Replayed: true`) instead of acting twice. Keys are kept 24 hours, per merchant and mode; the same key with another body is a 422 `idempotency_key_reused`, a retry while the first request runs a 409 `idempotency_key_in_flight`. A UUID v4 is a good key.
+                 * @description Makes a retry safe: a retry with the same key and body replays the first response (with `Idempotent-Replayed: true`) instead of acting twice. Keys are kept 24 hours, per merchant and mode; the same key with another body, or from another API key, is a 422 `idempotency_key_reused`, a retry while the first request runs a 409 `idempotency_key_in_flight`. A UUID v4 is a good key.
                  * @example 5f0c7a8e-2b1d-4c3a-9e6f-8d7b6a5c4e3f
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -12047,7 +12047,7 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description Makes a retry safe: a retry with the same key and body replays the first response (with `Idempotent-Replayed: true`) instead of acting twice. Keys are kept 24 hours, per merchant and mode; the same key with another body is a 422 `idempotency_key_reused`, a retry while the first request runs a 409 `idempotency_key_in_flight`. A UUID v4 is a good key.
+                 * @description Makes a retry safe: a retry with the same key and body replays the first response (with `Idempotent-Replayed: true`) instead of acting twice. Keys are kept 24 hours, per merchant and mode; the same key with another body, or from another API key, is a 422 `idempotency_key_reused`, a retry while the first request runs a 409 `idempotency_key_in_flight`. A UUID v4 is a good key.
                  * @example 5f0c7a8e-2b1d-4c3a-9e6f-8d7b6a5c4e3f
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -12283,7 +12283,7 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description Makes a retry safe: a retry with the same key and body replays the first response (with `Idempotent-Replayed: true`) instead of acting twice. Keys are kept 24 hours, per merchant and mode; the same key with another body is a 422 `idempotency_key_reused`, a retry while the first request runs a 409 `idempotency_key_in_flight`. A UUID v4 is a good key.
+                 * @description Makes a retry safe: a retry with the same key and body replays the first response (with `Idempotent-Replayed: true`) instead of acting twice. Keys are kept 24 hours, per merchant and mode; the same key with another body, or from another API key, is a 422 `idempotency_key_reused`, a retry while the first request runs a 409 `idempotency_key_in_flight`. A UUID v4 is a good key.
                  * @example 5f0c7a8e-2b1d-4c3a-9e6f-8d7b6a5c4e3f
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -12519,7 +12519,7 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description Makes a retry safe: a retry with the same key and body replays the first response (with `Idempotent-Replayed: true`) instead of acting twice. Keys are kept 24 hours, per merchant and mode; the same key with another body is a 422 `idempotency_key_reused`, a retry while the first request runs a 409 `idempotency_key_in_flight`. A UUID v4 is a good key.
+                 * @description Makes a retry safe: a retry with the same key and body replays the first response (with `Idempotent-Replayed: true`) instead of acting twice. Keys are kept 24 hours, per merchant and mode; the same key with another body, or from another API key, is a 422 `idempotency_key_reused`, a retry while the first request runs a 409 `idempotency_key_in_flight`. A UUID v4 is a good key.
                  * @example 5f0c7a8e-2b1d-4c3a-9e6f-8d7b6a5c4e3f
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -12716,7 +12716,7 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description Makes a retry safe: a retry with the same key and body replays the first response (with `Idempotent-Replayed: true`) instead of acting twice. Keys are kept 24 hours, per merchant and mode; the same key with another body is a 422 `idempotency_key_reused`, a retry while the first request runs a 409 `idempotency_key_in_flight`. A UUID v4 is a good key.
+                 * @description Makes a retry safe: a retry with the same key and body replays the first response (with `Idempotent-Replayed: true`) instead of acting twice. Keys are kept 24 hours, per merchant and mode; the same key with another body, or from another API key, is a 422 `idempotency_key_reused`, a retry while the first request runs a 409 `idempotency_key_in_flight`. A UUID v4 is a good key.
                  * @example 5f0c7a8e-2b1d-4c3a-9e6f-8d7b6a5c4e3f
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -12953,7 +12953,7 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description Makes a retry safe: a retry with the same key and body replays the first response (with `Idempotent-Replayed: true`) instead of acting twice. Keys are kept 24 hours, per merchant and mode; the same key with another body is a 422 `idempotency_key_reused`, a retry while the first request runs a 409 `idempotency_key_in_flight`. A UUID v4 is a good key.
+                 * @description Makes a retry safe: a retry with the same key and body replays the first response (with `Idempotent-Replayed: true`) instead of acting twice. Keys are kept 24 hours, per merchant and mode; the same key with another body, or from another API key, is a 422 `idempotency_key_reused`, a retry while the first request runs a 409 `idempotency_key_in_flight`. A UUID v4 is a good key.
                  * @example 5f0c7a8e-2b1d-4c3a-9e6f-8d7b6a5c4e3f
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -13153,7 +13153,7 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description Makes a retry safe: a retry with the same key and body replays the first response (with `Idempotent-Replayed: true`) instead of acting twice. Keys are kept 24 hours, per merchant and mode; the same key with another body is a 422 `idempotency_key_reused`, a retry while the first request runs a 409 `idempotency_key_in_flight`. A UUID v4 is a good key.
+                 * @description Makes a retry safe: a retry with the same key and body replays the first response (with `Idempotent-Replayed: true`) instead of acting twice. Keys are kept 24 hours, per merchant and mode; the same key with another body, or from another API key, is a 422 `idempotency_key_reused`, a retry while the first request runs a 409 `idempotency_key_in_flight`. A UUID v4 is a good key.
                  * @example 5f0c7a8e-2b1d-4c3a-9e6f-8d7b6a5c4e3f
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -13538,7 +13538,7 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description Makes a retry safe: a retry with the same key and body replays the first response (with `Idempotent-Replayed: true`) instead of acting twice. Keys are kept 24 hours, per merchant and mode; the same key with another body is a 422 `idempotency_key_reused`, a retry while the first request runs a 409 `idempotency_key_in_flight`. A UUID v4 is a good key.
+                 * @description Makes a retry safe: a retry with the same key and body replays the first response (with `Idempotent-Replayed: true`) instead of acting twice. Keys are kept 24 hours, per merchant and mode; the same key with another body, or from another API key, is a 422 `idempotency_key_reused`, a retry while the first request runs a 409 `idempotency_key_in_flight`. A UUID v4 is a good key.
                  * @example 5f0c7a8e-2b1d-4c3a-9e6f-8d7b6a5c4e3f
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -13784,7 +13784,7 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description Makes a retry safe: a retry with the same key and body replays the first response (with `Idempotent-Replayed: true`) instead of acting twice. Keys are kept 24 hours, per merchant and mode; the same key with another body is a 422 `idempotency_key_reused`, a retry while the first request runs a 409 `idempotency_key_in_flight`. A UUID v4 is a good key.
+                 * @description Makes a retry safe: a retry with the same key and body replays the first response (with `Idempotent-Replayed: true`) instead of acting twice. Keys are kept 24 hours, per merchant and mode; the same key with another body, or from another API key, is a 422 `idempotency_key_reused`, a retry while the first request runs a 409 `idempotency_key_in_flight`. A UUID v4 is a good key.
                  * @example 5f0c7a8e-2b1d-4c3a-9e6f-8d7b6a5c4e3f
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -14176,7 +14176,7 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description Makes a retry safe: a retry with the same key and body replays the first response (with `Idempotent-Replayed: true`) instead of acting twice. Keys are kept 24 hours, per merchant and mode; the same key with another body is a 422 `idempotency_key_reused`, a retry while the first request runs a 409 `idempotency_key_in_flight`. A UUID v4 is a good key.
+                 * @description Makes a retry safe: a retry with the same key and body replays the first response (with `Idempotent-Replayed: true`) instead of acting twice. Keys are kept 24 hours, per merchant and mode; the same key with another body, or from another API key, is a 422 `idempotency_key_reused`, a retry while the first request runs a 409 `idempotency_key_in_flight`. A UUID v4 is a good key.
                  * @example 5f0c7a8e-2b1d-4c3a-9e6f-8d7b6a5c4e3f
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -14575,7 +14575,7 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description Makes a retry safe: a retry with the same key and body replays the first response (with `Idempotent-Replayed: true`) instead of acting twice. Keys are kept 24 hours, per merchant and mode; the same key with another body is a 422 `idempotency_key_reused`, a retry while the first request runs a 409 `idempotency_key_in_flight`. A UUID v4 is a good key.
+                 * @description Makes a retry safe: a retry with the same key and body replays the first response (with `Idempotent-Replayed: true`) instead of acting twice. Keys are kept 24 hours, per merchant and mode; the same key with another body, or from another API key, is a 422 `idempotency_key_reused`, a retry while the first request runs a 409 `idempotency_key_in_flight`. A UUID v4 is a good key.
                  * @example 5f0c7a8e-2b1d-4c3a-9e6f-8d7b6a5c4e3f
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -14826,7 +14826,7 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description Makes a retry safe: a retry with the same key and body replays the first response (with `Idempotent-Replayed: true`) instead of acting twice. Keys are kept 24 hours, per merchant and mode; the same key with another body is a 422 `idempotency_key_reused`, a retry while the first request runs a 409 `idempotency_key_in_flight`. A UUID v4 is a good key.
+                 * @description Makes a retry safe: a retry with the same key and body replays the first response (with `Idempotent-Replayed: true`) instead of acting twice. Keys are kept 24 hours, per merchant and mode; the same key with another body, or from another API key, is a 422 `idempotency_key_reused`, a retry while the first request runs a 409 `idempotency_key_in_flight`. A UUID v4 is a good key.
                  * @example 5f0c7a8e-2b1d-4c3a-9e6f-8d7b6a5c4e3f
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -15047,7 +15047,7 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description Makes a retry safe: a retry with the same key and body replays the first response (with `Idempotent-Replayed: true`) instead of acting twice. Keys are kept 24 hours, per merchant and mode; the same key with another body is a 422 `idempotency_key_reused`, a retry while the first request runs a 409 `idempotency_key_in_flight`. A UUID v4 is a good key.
+                 * @description Makes a retry safe: a retry with the same key and body replays the first response (with `Idempotent-Replayed: true`) instead of acting twice. Keys are kept 24 hours, per merchant and mode; the same key with another body, or from another API key, is a 422 `idempotency_key_reused`, a retry while the first request runs a 409 `idempotency_key_in_flight`. A UUID v4 is a good key.
                  * @example 5f0c7a8e-2b1d-4c3a-9e6f-8d7b6a5c4e3f
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -15263,7 +15263,7 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description Makes a retry safe: a retry with the same key and body replays the first response (with `Idempotent-Replayed: true`) instead of acting twice. Keys are kept 24 hours, per merchant and mode; the same key with another body is a 422 `idempotency_key_reused`, a retry while the first request runs a 409 `idempotency_key_in_flight`. A UUID v4 is a good key.
+                 * @description Makes a retry safe: a retry with the same key and body replays the first response (with `Idempotent-Replayed: true`) instead of acting twice. Keys are kept 24 hours, per merchant and mode; the same key with another body, or from another API key, is a 422 `idempotency_key_reused`, a retry while the first request runs a 409 `idempotency_key_in_flight`. A UUID v4 is a good key.
                  * @example 5f0c7a8e-2b1d-4c3a-9e6f-8d7b6a5c4e3f
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -15489,7 +15489,7 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description Makes a retry safe: a retry with the same key and body replays the first response (with `Idempotent-Replayed: true`) instead of acting twice. Keys are kept 24 hours, per merchant and mode; the same key with another body is a 422 `idempotency_key_reused`, a retry while the first request runs a 409 `idempotency_key_in_flight`. A UUID v4 is a good key.
+                 * @description Makes a retry safe: a retry with the same key and body replays the first response (with `Idempotent-Replayed: true`) instead of acting twice. Keys are kept 24 hours, per merchant and mode; the same key with another body, or from another API key, is a 422 `idempotency_key_reused`, a retry while the first request runs a 409 `idempotency_key_in_flight`. A UUID v4 is a good key.
                  * @example 5f0c7a8e-2b1d-4c3a-9e6f-8d7b6a5c4e3f
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -15929,7 +15929,7 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description Makes a retry safe: a retry with the same key and body replays the first response (with `Idempotent-Replayed: true`) instead of acting twice. Keys are kept 24 hours, per merchant and mode; the same key with another body is a 422 `idempotency_key_reused`, a retry while the first request runs a 409 `idempotency_key_in_flight`. A UUID v4 is a good key.
+                 * @description Makes a retry safe: a retry with the same key and body replays the first response (with `Idempotent-Replayed: true`) instead of acting twice. Keys are kept 24 hours, per merchant and mode; the same key with another body, or from another API key, is a 422 `idempotency_key_reused`, a retry while the first request runs a 409 `idempotency_key_in_flight`. A UUID v4 is a good key.
                  * @example 5f0c7a8e-2b1d-4c3a-9e6f-8d7b6a5c4e3f
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -16706,7 +16706,7 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description Makes a retry safe: a retry with the same key and body replays the first response (with `Idempotent-Replayed: true`) instead of acting twice. Keys are kept 24 hours, per merchant and mode; the same key with another body is a 422 `idempotency_key_reused`, a retry while the first request runs a 409 `idempotency_key_in_flight`. A UUID v4 is a good key.
+                 * @description Makes a retry safe: a retry with the same key and body replays the first response (with `Idempotent-Replayed: true`) instead of acting twice. Keys are kept 24 hours, per merchant and mode; the same key with another body, or from another API key, is a 422 `idempotency_key_reused`, a retry while the first request runs a 409 `idempotency_key_in_flight`. A UUID v4 is a good key.
                  * @example 5f0c7a8e-2b1d-4c3a-9e6f-8d7b6a5c4e3f
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -17272,7 +17272,7 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description Makes a retry safe: a retry with the same key and body replays the first response (with `Idempotent-Replayed: true`) instead of acting twice. Keys are kept 24 hours, per merchant and mode; the same key with another body is a 422 `idempotency_key_reused`, a retry while the first request runs a 409 `idempotency_key_in_flight`. A UUID v4 is a good key.
+                 * @description Makes a retry safe: a retry with the same key and body replays the first response (with `Idempotent-Replayed: true`) instead of acting twice. Keys are kept 24 hours, per merchant and mode; the same key with another body, or from another API key, is a 422 `idempotency_key_reused`, a retry while the first request runs a 409 `idempotency_key_in_flight`. A UUID v4 is a good key.
                  * @example 5f0c7a8e-2b1d-4c3a-9e6f-8d7b6a5c4e3f
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -17463,7 +17463,7 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description Makes a retry safe: a retry with the same key and body replays the first response (with `Idempotent-Replayed: true`) instead of acting twice. Keys are kept 24 hours, per merchant and mode; the same key with another body is a 422 `idempotency_key_reused`, a retry while the first request runs a 409 `idempotency_key_in_flight`. A UUID v4 is a good key.
+                 * @description Makes a retry safe: a retry with the same key and body replays the first response (with `Idempotent-Replayed: true`) instead of acting twice. Keys are kept 24 hours, per merchant and mode; the same key with another body, or from another API key, is a 422 `idempotency_key_reused`, a retry while the first request runs a 409 `idempotency_key_in_flight`. A UUID v4 is a good key.
                  * @example 5f0c7a8e-2b1d-4c3a-9e6f-8d7b6a5c4e3f
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -17649,7 +17649,7 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description Makes a retry safe: a retry with the same key and body replays the first response (with `Idempotent-Replayed: true`) instead of acting twice. Keys are kept 24 hours, per merchant and mode; the same key with another body is a 422 `idempotency_key_reused`, a retry while the first request runs a 409 `idempotency_key_in_flight`. A UUID v4 is a good key.
+                 * @description Makes a retry safe: a retry with the same key and body replays the first response (with `Idempotent-Replayed: true`) instead of acting twice. Keys are kept 24 hours, per merchant and mode; the same key with another body, or from another API key, is a 422 `idempotency_key_reused`, a retry while the first request runs a 409 `idempotency_key_in_flight`. A UUID v4 is a good key.
                  * @example 5f0c7a8e-2b1d-4c3a-9e6f-8d7b6a5c4e3f
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -17903,7 +17903,7 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description Makes a retry safe: a retry with the same key and body replays the first response (with `Idempotent-Replayed: true`) instead of acting twice. Keys are kept 24 hours, per merchant and mode; the same key with another body is a 422 `idempotency_key_reused`, a retry while the first request runs a 409 `idempotency_key_in_flight`. A UUID v4 is a good key.
+                 * @description Makes a retry safe: a retry with the same key and body replays the first response (with `Idempotent-Replayed: true`) instead of acting twice. Keys are kept 24 hours, per merchant and mode; the same key with another body, or from another API key, is a 422 `idempotency_key_reused`, a retry while the first request runs a 409 `idempotency_key_in_flight`. A UUID v4 is a good key.
                  * @example 5f0c7a8e-2b1d-4c3a-9e6f-8d7b6a5c4e3f
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -18076,7 +18076,7 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description Makes a retry safe: a retry with the same key and body replays the first response (with `Idempotent-Replayed: true`) instead of acting twice. Keys are kept 24 hours, per merchant and mode; the same key with another body is a 422 `idempotency_key_reused`, a retry while the first request runs a 409 `idempotency_key_in_flight`. A UUID v4 is a good key.
+                 * @description Makes a retry safe: a retry with the same key and body replays the first response (with `Idempotent-Replayed: true`) instead of acting twice. Keys are kept 24 hours, per merchant and mode; the same key with another body, or from another API key, is a 422 `idempotency_key_reused`, a retry while the first request runs a 409 `idempotency_key_in_flight`. A UUID v4 is a good key.
                  * @example 5f0c7a8e-2b1d-4c3a-9e6f-8d7b6a5c4e3f
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -18650,7 +18650,7 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description Makes a retry safe: a retry with the same key and body replays the first response (with `Idempotent-Replayed: true`) instead of acting twice. Keys are kept 24 hours, per merchant and mode; the same key with another body is a 422 `idempotency_key_reused`, a retry while the first request runs a 409 `idempotency_key_in_flight`. A UUID v4 is a good key.
+                 * @description Makes a retry safe: a retry with the same key and body replays the first response (with `Idempotent-Replayed: true`) instead of acting twice. Keys are kept 24 hours, per merchant and mode; the same key with another body, or from another API key, is a 422 `idempotency_key_reused`, a retry while the first request runs a 409 `idempotency_key_in_flight`. A UUID v4 is a good key.
                  * @example 5f0c7a8e-2b1d-4c3a-9e6f-8d7b6a5c4e3f
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -19129,7 +19129,7 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description Makes a retry safe: a retry with the same key and body replays the first response (with `Idempotent-Replayed: true`) instead of acting twice. Keys are kept 24 hours, per merchant and mode; the same key with another body is a 422 `idempotency_key_reused`, a retry while the first request runs a 409 `idempotency_key_in_flight`. A UUID v4 is a good key.
+                 * @description Makes a retry safe: a retry with the same key and body replays the first response (with `Idempotent-Replayed: true`) instead of acting twice. Keys are kept 24 hours, per merchant and mode; the same key with another body, or from another API key, is a 422 `idempotency_key_reused`, a retry while the first request runs a 409 `idempotency_key_in_flight`. A UUID v4 is a good key.
                  * @example 5f0c7a8e-2b1d-4c3a-9e6f-8d7b6a5c4e3f
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -19385,7 +19385,7 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description Makes a retry safe: a retry with the same key and body replays the first response (with `Idempotent-Replayed: true`) instead of acting twice. Keys are kept 24 hours, per merchant and mode; the same key with another body is a 422 `idempotency_key_reused`, a retry while the first request runs a 409 `idempotency_key_in_flight`. A UUID v4 is a good key.
+                 * @description Makes a retry safe: a retry with the same key and body replays the first response (with `Idempotent-Replayed: true`) instead of acting twice. Keys are kept 24 hours, per merchant and mode; the same key with another body, or from another API key, is a 422 `idempotency_key_reused`, a retry while the first request runs a 409 `idempotency_key_in_flight`. A UUID v4 is a good key.
                  * @example 5f0c7a8e-2b1d-4c3a-9e6f-8d7b6a5c4e3f
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -19658,7 +19658,7 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description Makes a retry safe: a retry with the same key and body replays the first response (with `Idempotent-Replayed: true`) instead of acting twice. Keys are kept 24 hours, per merchant and mode; the same key with another body is a 422 `idempotency_key_reused`, a retry while the first request runs a 409 `idempotency_key_in_flight`. A UUID v4 is a good key.
+                 * @description Makes a retry safe: a retry with the same key and body replays the first response (with `Idempotent-Replayed: true`) instead of acting twice. Keys are kept 24 hours, per merchant and mode; the same key with another body, or from another API key, is a 422 `idempotency_key_reused`, a retry while the first request runs a 409 `idempotency_key_in_flight`. A UUID v4 is a good key.
                  * @example 5f0c7a8e-2b1d-4c3a-9e6f-8d7b6a5c4e3f
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -19914,7 +19914,7 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description Makes a retry safe: a retry with the same key and body replays the first response (with `Idempotent-Replayed: true`) instead of acting twice. Keys are kept 24 hours, per merchant and mode; the same key with another body is a 422 `idempotency_key_reused`, a retry while the first request runs a 409 `idempotency_key_in_flight`. A UUID v4 is a good key.
+                 * @description Makes a retry safe: a retry with the same key and body replays the first response (with `Idempotent-Replayed: true`) instead of acting twice. Keys are kept 24 hours, per merchant and mode; the same key with another body, or from another API key, is a 422 `idempotency_key_reused`, a retry while the first request runs a 409 `idempotency_key_in_flight`. A UUID v4 is a good key.
                  * @example 5f0c7a8e-2b1d-4c3a-9e6f-8d7b6a5c4e3f
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -20308,7 +20308,7 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description Makes a retry safe: a retry with the same key and body replays the first response (with `Idempotent-Replayed: true`) instead of acting twice. Keys are kept 24 hours, per merchant and mode; the same key with another body is a 422 `idempotency_key_reused`, a retry while the first request runs a 409 `idempotency_key_in_flight`. A UUID v4 is a good key.
+                 * @description Makes a retry safe: a retry with the same key and body replays the first response (with `Idempotent-Replayed: true`) instead of acting twice. Keys are kept 24 hours, per merchant and mode; the same key with another body, or from another API key, is a 422 `idempotency_key_reused`, a retry while the first request runs a 409 `idempotency_key_in_flight`. A UUID v4 is a good key.
                  * @example 5f0c7a8e-2b1d-4c3a-9e6f-8d7b6a5c4e3f
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -20603,7 +20603,7 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description Makes a retry safe: a retry with the same key and body replays the first response (with `Idempotent-Replayed: true`) instead of acting twice. Keys are kept 24 hours, per merchant and mode; the same key with another body is a 422 `idempotency_key_reused`, a retry while the first request runs a 409 `idempotency_key_in_flight`. A UUID v4 is a good key.
+                 * @description Makes a retry safe: a retry with the same key and body replays the first response (with `Idempotent-Replayed: true`) instead of acting twice. Keys are kept 24 hours, per merchant and mode; the same key with another body, or from another API key, is a 422 `idempotency_key_reused`, a retry while the first request runs a 409 `idempotency_key_in_flight`. A UUID v4 is a good key.
                  * @example 5f0c7a8e-2b1d-4c3a-9e6f-8d7b6a5c4e3f
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -20987,7 +20987,7 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description Makes a retry safe: a retry with the same key and body replays the first response (with `Idempotent-Replayed: true`) instead of acting twice. Keys are kept 24 hours, per merchant and mode; the same key with another body is a 422 `idempotency_key_reused`, a retry while the first request runs a 409 `idempotency_key_in_flight`. A UUID v4 is a good key.
+                 * @description Makes a retry safe: a retry with the same key and body replays the first response (with `Idempotent-Replayed: true`) instead of acting twice. Keys are kept 24 hours, per merchant and mode; the same key with another body, or from another API key, is a 422 `idempotency_key_reused`, a retry while the first request runs a 409 `idempotency_key_in_flight`. A UUID v4 is a good key.
                  * @example 5f0c7a8e-2b1d-4c3a-9e6f-8d7b6a5c4e3f
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -21206,7 +21206,7 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description Makes a retry safe: a retry with the same key and body replays the first response (with `Idempotent-Replayed: true`) instead of acting twice. Keys are kept 24 hours, per merchant and mode; the same key with another body is a 422 `idempotency_key_reused`, a retry while the first request runs a 409 `idempotency_key_in_flight`. A UUID v4 is a good key.
+                 * @description Makes a retry safe: a retry with the same key and body replays the first response (with `Idempotent-Replayed: true`) instead of acting twice. Keys are kept 24 hours, per merchant and mode; the same key with another body, or from another API key, is a 422 `idempotency_key_reused`, a retry while the first request runs a 409 `idempotency_key_in_flight`. A UUID v4 is a good key.
                  * @example 5f0c7a8e-2b1d-4c3a-9e6f-8d7b6a5c4e3f
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -21474,7 +21474,7 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description Makes a retry safe: a retry with the same key and body replays the first response (with `Idempotent-Replayed: true`) instead of acting twice. Keys are kept 24 hours, per merchant and mode; the same key with another body is a 422 `idempotency_key_reused`, a retry while the first request runs a 409 `idempotency_key_in_flight`. A UUID v4 is a good key.
+                 * @description Makes a retry safe: a retry with the same key and body replays the first response (with `Idempotent-Replayed: true`) instead of acting twice. Keys are kept 24 hours, per merchant and mode; the same key with another body, or from another API key, is a 422 `idempotency_key_reused`, a retry while the first request runs a 409 `idempotency_key_in_flight`. A UUID v4 is a good key.
                  * @example 5f0c7a8e-2b1d-4c3a-9e6f-8d7b6a5c4e3f
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -21667,7 +21667,7 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description Makes a retry safe: a retry with the same key and body replays the first response (with `Idempotent-Replayed: true`) instead of acting twice. Keys are kept 24 hours, per merchant and mode; the same key with another body is a 422 `idempotency_key_reused`, a retry while the first request runs a 409 `idempotency_key_in_flight`. A UUID v4 is a good key.
+                 * @description Makes a retry safe: a retry with the same key and body replays the first response (with `Idempotent-Replayed: true`) instead of acting twice. Keys are kept 24 hours, per merchant and mode; the same key with another body, or from another API key, is a 422 `idempotency_key_reused`, a retry while the first request runs a 409 `idempotency_key_in_flight`. A UUID v4 is a good key.
                  * @example 5f0c7a8e-2b1d-4c3a-9e6f-8d7b6a5c4e3f
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -21824,7 +21824,7 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description Makes a retry safe: a retry with the same key and body replays the first response (with `Idempotent-Replayed: true`) instead of acting twice. Keys are kept 24 hours, per merchant and mode; the same key with another body is a 422 `idempotency_key_reused`, a retry while the first request runs a 409 `idempotency_key_in_flight`. A UUID v4 is a good key.
+                 * @description Makes a retry safe: a retry with the same key and body replays the first response (with `Idempotent-Replayed: true`) instead of acting twice. Keys are kept 24 hours, per merchant and mode; the same key with another body, or from another API key, is a 422 `idempotency_key_reused`, a retry while the first request runs a 409 `idempotency_key_in_flight`. A UUID v4 is a good key.
                  * @example 5f0c7a8e-2b1d-4c3a-9e6f-8d7b6a5c4e3f
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -22192,7 +22192,7 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description Makes a retry safe: a retry with the same key and body replays the first response (with `Idempotent-Replayed: true`) instead of acting twice. Keys are kept 24 hours, per merchant and mode; the same key with another body is a 422 `idempotency_key_reused`, a retry while the first request runs a 409 `idempotency_key_in_flight`. A UUID v4 is a good key.
+                 * @description Makes a retry safe: a retry with the same key and body replays the first response (with `Idempotent-Replayed: true`) instead of acting twice. Keys are kept 24 hours, per merchant and mode; the same key with another body, or from another API key, is a 422 `idempotency_key_reused`, a retry while the first request runs a 409 `idempotency_key_in_flight`. A UUID v4 is a good key.
                  * @example 5f0c7a8e-2b1d-4c3a-9e6f-8d7b6a5c4e3f
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -22731,7 +22731,7 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description Makes a retry safe: a retry with the same key and body replays the first response (with `Idempotent-Replayed: true`) instead of acting twice. Keys are kept 24 hours, per merchant and mode; the same key with another body is a 422 `idempotency_key_reused`, a retry while the first request runs a 409 `idempotency_key_in_flight`. A UUID v4 is a good key.
+                 * @description Makes a retry safe: a retry with the same key and body replays the first response (with `Idempotent-Replayed: true`) instead of acting twice. Keys are kept 24 hours, per merchant and mode; the same key with another body, or from another API key, is a 422 `idempotency_key_reused`, a retry while the first request runs a 409 `idempotency_key_in_flight`. A UUID v4 is a good key.
                  * @example 5f0c7a8e-2b1d-4c3a-9e6f-8d7b6a5c4e3f
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -23141,7 +23141,7 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description Makes a retry safe: a retry with the same key and body replays the first response (with `Idempotent-Replayed: true`) instead of acting twice. Keys are kept 24 hours, per merchant and mode; the same key with another body is a 422 `idempotency_key_reused`, a retry while the first request runs a 409 `idempotency_key_in_flight`. A UUID v4 is a good key.
+                 * @description Makes a retry safe: a retry with the same key and body replays the first response (with `Idempotent-Replayed: true`) instead of acting twice. Keys are kept 24 hours, per merchant and mode; the same key with another body, or from another API key, is a 422 `idempotency_key_reused`, a retry while the first request runs a 409 `idempotency_key_in_flight`. A UUID v4 is a good key.
                  * @example 5f0c7a8e-2b1d-4c3a-9e6f-8d7b6a5c4e3f
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -23531,7 +23531,7 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description Makes a retry safe: a retry with the same key and body replays the first response (with `Idempotent-Replayed: true`) instead of acting twice. Keys are kept 24 hours, per merchant and mode; the same key with another body is a 422 `idempotency_key_reused`, a retry while the first request runs a 409 `idempotency_key_in_flight`. A UUID v4 is a good key.
+                 * @description Makes a retry safe: a retry with the same key and body replays the first response (with `Idempotent-Replayed: true`) instead of acting twice. Keys are kept 24 hours, per merchant and mode; the same key with another body, or from another API key, is a 422 `idempotency_key_reused`, a retry while the first request runs a 409 `idempotency_key_in_flight`. A UUID v4 is a good key.
                  * @example 5f0c7a8e-2b1d-4c3a-9e6f-8d7b6a5c4e3f
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -23853,7 +23853,7 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description Makes a retry safe: a retry with the same key and body replays the first response (with `Idempotent-Replayed: true`) instead of acting twice. Keys are kept 24 hours, per merchant and mode; the same key with another body is a 422 `idempotency_key_reused`, a retry while the first request runs a 409 `idempotency_key_in_flight`. A UUID v4 is a good key.
+                 * @description Makes a retry safe: a retry with the same key and body replays the first response (with `Idempotent-Replayed: true`) instead of acting twice. Keys are kept 24 hours, per merchant and mode; the same key with another body, or from another API key, is a 422 `idempotency_key_reused`, a retry while the first request runs a 409 `idempotency_key_in_flight`. A UUID v4 is a good key.
                  * @example 5f0c7a8e-2b1d-4c3a-9e6f-8d7b6a5c4e3f
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -24221,7 +24221,7 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description Makes a retry safe: a retry with the same key and body replays the first response (with `Idempotent-Replayed: true`) instead of acting twice. Keys are kept 24 hours, per merchant and mode; the same key with another body is a 422 `idempotency_key_reused`, a retry while the first request runs a 409 `idempotency_key_in_flight`. A UUID v4 is a good key.
+                 * @description Makes a retry safe: a retry with the same key and body replays the first response (with `Idempotent-Replayed: true`) instead of acting twice. Keys are kept 24 hours, per merchant and mode; the same key with another body, or from another API key, is a 422 `idempotency_key_reused`, a retry while the first request runs a 409 `idempotency_key_in_flight`. A UUID v4 is a good key.
                  * @example 5f0c7a8e-2b1d-4c3a-9e6f-8d7b6a5c4e3f
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -24767,7 +24767,7 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description Makes a retry safe: a retry with the same key and body replays the first response (with `Idempotent-Replayed: true`) instead of acting twice. Keys are kept 24 hours, per merchant and mode; the same key with another body is a 422 `idempotency_key_reused`, a retry while the first request runs a 409 `idempotency_key_in_flight`. A UUID v4 is a good key.
+                 * @description Makes a retry safe: a retry with the same key and body replays the first response (with `Idempotent-Replayed: true`) instead of acting twice. Keys are kept 24 hours, per merchant and mode; the same key with another body, or from another API key, is a 422 `idempotency_key_reused`, a retry while the first request runs a 409 `idempotency_key_in_flight`. A UUID v4 is a good key.
                  * @example 5f0c7a8e-2b1d-4c3a-9e6f-8d7b6a5c4e3f
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -25083,7 +25083,7 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description Makes a retry safe: a retry with the same key and body replays the first response (with `Idempotent-Replayed: true`) instead of acting twice. Keys are kept 24 hours, per merchant and mode; the same key with another body is a 422 `idempotency_key_reused`, a retry while the first request runs a 409 `idempotency_key_in_flight`. A UUID v4 is a good key.
+                 * @description Makes a retry safe: a retry with the same key and body replays the first response (with `Idempotent-Replayed: true`) instead of acting twice. Keys are kept 24 hours, per merchant and mode; the same key with another body, or from another API key, is a 422 `idempotency_key_reused`, a retry while the first request runs a 409 `idempotency_key_in_flight`. A UUID v4 is a good key.
                  * @example 5f0c7a8e-2b1d-4c3a-9e6f-8d7b6a5c4e3f
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -25399,7 +25399,7 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description Makes a retry safe: a retry with the same key and body replays the first response (with `Idempotent-Replayed: true`) instead of acting twice. Keys are kept 24 hours, per merchant and mode; the same key with another body is a 422 `idempotency_key_reused`, a retry while the first request runs a 409 `idempotency_key_in_flight`. A UUID v4 is a good key.
+                 * @description Makes a retry safe: a retry with the same key and body replays the first response (with `Idempotent-Replayed: true`) instead of acting twice. Keys are kept 24 hours, per merchant and mode; the same key with another body, or from another API key, is a 422 `idempotency_key_reused`, a retry while the first request runs a 409 `idempotency_key_in_flight`. A UUID v4 is a good key.
                  * @example 5f0c7a8e-2b1d-4c3a-9e6f-8d7b6a5c4e3f
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -25876,7 +25876,7 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description Makes a retry safe: a retry with the same key and body replays the first response (with `Idempotent-Replayed: true`) instead of acting twice. Keys are kept 24 hours, per merchant and mode; the same key with another body is a 422 `idempotency_key_reused`, a retry while the first request runs a 409 `idempotency_key_in_flight`. A UUID v4 is a good key.
+                 * @description Makes a retry safe: a retry with the same key and body replays the first response (with `Idempotent-Replayed: true`) instead of acting twice. Keys are kept 24 hours, per merchant and mode; the same key with another body, or from another API key, is a 422 `idempotency_key_reused`, a retry while the first request runs a 409 `idempotency_key_in_flight`. A UUID v4 is a good key.
                  * @example 5f0c7a8e-2b1d-4c3a-9e6f-8d7b6a5c4e3f
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -26079,7 +26079,7 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description Makes a retry safe: a retry with the same key and body replays the first response (with `Idempotent-Replayed: true`) instead of acting twice. Keys are kept 24 hours, per merchant and mode; the same key with another body is a 422 `idempotency_key_reused`, a retry while the first request runs a 409 `idempotency_key_in_flight`. A UUID v4 is a good key.
+                 * @description Makes a retry safe: a retry with the same key and body replays the first response (with `Idempotent-Replayed: true`) instead of acting twice. Keys are kept 24 hours, per merchant and mode; the same key with another body, or from another API key, is a 422 `idempotency_key_reused`, a retry while the first request runs a 409 `idempotency_key_in_flight`. A UUID v4 is a good key.
                  * @example 5f0c7a8e-2b1d-4c3a-9e6f-8d7b6a5c4e3f
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -26371,7 +26371,7 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description Makes a retry safe: a retry with the same key and body replays the first response (with `Idempotent-Replayed: true`) instead of acting twice. Keys are kept 24 hours, per merchant and mode; the same key with another body is a 422 `idempotency_key_reused`, a retry while the first request runs a 409 `idempotency_key_in_flight`. A UUID v4 is a good key.
+                 * @description Makes a retry safe: a retry with the same key and body replays the first response (with `Idempotent-Replayed: true`) instead of acting twice. Keys are kept 24 hours, per merchant and mode; the same key with another body, or from another API key, is a 422 `idempotency_key_reused`, a retry while the first request runs a 409 `idempotency_key_in_flight`. A UUID v4 is a good key.
                  * @example 5f0c7a8e-2b1d-4c3a-9e6f-8d7b6a5c4e3f
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -26687,7 +26687,7 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description Makes a retry safe: a retry with the same key and body replays the first response (with `Idempotent-Replayed: true`) instead of acting twice. Keys are kept 24 hours, per merchant and mode; the same key with another body is a 422 `idempotency_key_reused`, a retry while the first request runs a 409 `idempotency_key_in_flight`. A UUID v4 is a good key.
+                 * @description Makes a retry safe: a retry with the same key and body replays the first response (with `Idempotent-Replayed: true`) instead of acting twice. Keys are kept 24 hours, per merchant and mode; the same key with another body, or from another API key, is a 422 `idempotency_key_reused`, a retry while the first request runs a 409 `idempotency_key_in_flight`. A UUID v4 is a good key.
                  * @example 5f0c7a8e-2b1d-4c3a-9e6f-8d7b6a5c4e3f
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -26842,7 +26842,7 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description Makes a retry safe: a retry with the same key and body replays the first response (with `Idempotent-Replayed: true`) instead of acting twice. Keys are kept 24 hours, per merchant and mode; the same key with another body is a 422 `idempotency_key_reused`, a retry while the first request runs a 409 `idempotency_key_in_flight`. A UUID v4 is a good key.
+                 * @description Makes a retry safe: a retry with the same key and body replays the first response (with `Idempotent-Replayed: true`) instead of acting twice. Keys are kept 24 hours, per merchant and mode; the same key with another body, or from another API key, is a 422 `idempotency_key_reused`, a retry while the first request runs a 409 `idempotency_key_in_flight`. A UUID v4 is a good key.
                  * @example 5f0c7a8e-2b1d-4c3a-9e6f-8d7b6a5c4e3f
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -27066,7 +27066,7 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description Makes a retry safe: a retry with the same key and body replays the first response (with `Idempotent-Replayed: true`) instead of acting twice. Keys are kept 24 hours, per merchant and mode; the same key with another body is a 422 `idempotency_key_reused`, a retry while the first request runs a 409 `idempotency_key_in_flight`. A UUID v4 is a good key.
+                 * @description Makes a retry safe: a retry with the same key and body replays the first response (with `Idempotent-Replayed: true`) instead of acting twice. Keys are kept 24 hours, per merchant and mode; the same key with another body, or from another API key, is a 422 `idempotency_key_reused`, a retry while the first request runs a 409 `idempotency_key_in_flight`. A UUID v4 is a good key.
                  * @example 5f0c7a8e-2b1d-4c3a-9e6f-8d7b6a5c4e3f
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -27419,7 +27419,7 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description Makes a retry safe: a retry with the same key and body replays the first response (with `Idempotent-Replayed: true`) instead of acting twice. Keys are kept 24 hours, per merchant and mode; the same key with another body is a 422 `idempotency_key_reused`, a retry while the first request runs a 409 `idempotency_key_in_flight`. A UUID v4 is a good key.
+                 * @description Makes a retry safe: a retry with the same key and body replays the first response (with `Idempotent-Replayed: true`) instead of acting twice. Keys are kept 24 hours, per merchant and mode; the same key with another body, or from another API key, is a 422 `idempotency_key_reused`, a retry while the first request runs a 409 `idempotency_key_in_flight`. A UUID v4 is a good key.
                  * @example 5f0c7a8e-2b1d-4c3a-9e6f-8d7b6a5c4e3f
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -27772,7 +27772,7 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description Makes a retry safe: a retry with the same key and body replays the first response (with `Idempotent-Replayed: true`) instead of acting twice. Keys are kept 24 hours, per merchant and mode; the same key with another body is a 422 `idempotency_key_reused`, a retry while the first request runs a 409 `idempotency_key_in_flight`. A UUID v4 is a good key.
+                 * @description Makes a retry safe: a retry with the same key and body replays the first response (with `Idempotent-Replayed: true`) instead of acting twice. Keys are kept 24 hours, per merchant and mode; the same key with another body, or from another API key, is a 422 `idempotency_key_reused`, a retry while the first request runs a 409 `idempotency_key_in_flight`. A UUID v4 is a good key.
                  * @example 5f0c7a8e-2b1d-4c3a-9e6f-8d7b6a5c4e3f
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -28120,7 +28120,7 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description Makes a retry safe: a retry with the same key and body replays the first response (with `Idempotent-Replayed: true`) instead of acting twice. Keys are kept 24 hours, per merchant and mode; the same key with another body is a 422 `idempotency_key_reused`, a retry while the first request runs a 409 `idempotency_key_in_flight`. A UUID v4 is a good key.
+                 * @description Makes a retry safe: a retry with the same key and body replays the first response (with `Idempotent-Replayed: true`) instead of acting twice. Keys are kept 24 hours, per merchant and mode; the same key with another body, or from another API key, is a 422 `idempotency_key_reused`, a retry while the first request runs a 409 `idempotency_key_in_flight`. A UUID v4 is a good key.
                  * @example 5f0c7a8e-2b1d-4c3a-9e6f-8d7b6a5c4e3f
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -28378,7 +28378,7 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description Makes a retry safe: a retry with the same key and body replays the first response (with `Idempotent-Replayed: true`) instead of acting twice. Keys are kept 24 hours, per merchant and mode; the same key with another body is a 422 `idempotency_key_reused`, a retry while the first request runs a 409 `idempotency_key_in_flight`. A UUID v4 is a good key.
+                 * @description Makes a retry safe: a retry with the same key and body replays the first response (with `Idempotent-Replayed: true`) instead of acting twice. Keys are kept 24 hours, per merchant and mode; the same key with another body, or from another API key, is a 422 `idempotency_key_reused`, a retry while the first request runs a 409 `idempotency_key_in_flight`. A UUID v4 is a good key.
                  * @example 5f0c7a8e-2b1d-4c3a-9e6f-8d7b6a5c4e3f
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -28521,7 +28521,7 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description Makes a retry safe: a retry with the same key and body replays the first response (with `Idempotent-Replayed: true`) instead of acting twice. Keys are kept 24 hours, per merchant and mode; the same key with another body is a 422 `idempotency_key_reused`, a retry while the first request runs a 409 `idempotency_key_in_flight`. A UUID v4 is a good key.
+                 * @description Makes a retry safe: a retry with the same key and body replays the first response (with `Idempotent-Replayed: true`) instead of acting twice. Keys are kept 24 hours, per merchant and mode; the same key with another body, or from another API key, is a 422 `idempotency_key_reused`, a retry while the first request runs a 409 `idempotency_key_in_flight`. A UUID v4 is a good key.
                  * @example 5f0c7a8e-2b1d-4c3a-9e6f-8d7b6a5c4e3f
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -28749,7 +28749,7 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description Makes a retry safe: a retry with the same key and body replays the first response (with `Idempotent-Replayed: true`) instead of acting twice. Keys are kept 24 hours, per merchant and mode; the same key with another body is a 422 `idempotency_key_reused`, a retry while the first request runs a 409 `idempotency_key_in_flight`. A UUID v4 is a good key.
+                 * @description Makes a retry safe: a retry with the same key and body replays the first response (with `Idempotent-Replayed: true`) instead of acting twice. Keys are kept 24 hours, per merchant and mode; the same key with another body, or from another API key, is a 422 `idempotency_key_reused`, a retry while the first request runs a 409 `idempotency_key_in_flight`. A UUID v4 is a good key.
                  * @example 5f0c7a8e-2b1d-4c3a-9e6f-8d7b6a5c4e3f
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -29078,7 +29078,7 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description Makes a retry safe: a retry with the same key and body replays the first response (with `Idempotent-Replayed: true`) instead of acting twice. Keys are kept 24 hours, per merchant and mode; the same key with another body is a 422 `idempotency_key_reused`, a retry while the first request runs a 409 `idempotency_key_in_flight`. A UUID v4 is a good key.
+                 * @description Makes a retry safe: a retry with the same key and body replays the first response (with `Idempotent-Replayed: true`) instead of acting twice. Keys are kept 24 hours, per merchant and mode; the same key with another body, or from another API key, is a 422 `idempotency_key_reused`, a retry while the first request runs a 409 `idempotency_key_in_flight`. A UUID v4 is a good key.
                  * @example 5f0c7a8e-2b1d-4c3a-9e6f-8d7b6a5c4e3f
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -29298,7 +29298,7 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description Makes a retry safe: a retry with the same key and body replays the first response (with `Idempotent-Replayed: true`) instead of acting twice. Keys are kept 24 hours, per merchant and mode; the same key with another body is a 422 `idempotency_key_reused`, a retry while the first request runs a 409 `idempotency_key_in_flight`. A UUID v4 is a good key.
+                 * @description Makes a retry safe: a retry with the same key and body replays the first response (with `Idempotent-Replayed: true`) instead of acting twice. Keys are kept 24 hours, per merchant and mode; the same key with another body, or from another API key, is a 422 `idempotency_key_reused`, a retry while the first request runs a 409 `idempotency_key_in_flight`. A UUID v4 is a good key.
                  * @example 5f0c7a8e-2b1d-4c3a-9e6f-8d7b6a5c4e3f
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -29630,7 +29630,7 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description Makes a retry safe: a retry with the same key and body replays the first response (with `Idempotent-Replayed: true`) instead of acting twice. Keys are kept 24 hours, per merchant and mode; the same key with another body is a 422 `idempotency_key_reused`, a retry while the first request runs a 409 `idempotency_key_in_flight`. A UUID v4 is a good key.
+                 * @description Makes a retry safe: a retry with the same key and body replays the first response (with `Idempotent-Replayed: true`) instead of acting twice. Keys are kept 24 hours, per merchant and mode; the same key with another body, or from another API key, is a 422 `idempotency_key_reused`, a retry while the first request runs a 409 `idempotency_key_in_flight`. A UUID v4 is a good key.
                  * @example 5f0c7a8e-2b1d-4c3a-9e6f-8d7b6a5c4e3f
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -30263,7 +30263,7 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description Makes a retry safe: a retry with the same key and body replays the first response (with `Idempotent-Replayed: true`) instead of acting twice. Keys are kept 24 hours, per merchant and mode; the same key with another body is a 422 `idempotency_key_reused`, a retry while the first request runs a 409 `idempotency_key_in_flight`. A UUID v4 is a good key.
+                 * @description Makes a retry safe: a retry with the same key and body replays the first response (with `Idempotent-Replayed: true`) instead of acting twice. Keys are kept 24 hours, per merchant and mode; the same key with another body, or from another API key, is a 422 `idempotency_key_reused`, a retry while the first request runs a 409 `idempotency_key_in_flight`. A UUID v4 is a good key.
                  * @example 5f0c7a8e-2b1d-4c3a-9e6f-8d7b6a5c4e3f
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -30477,7 +30477,7 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description Makes a retry safe: a retry with the same key and body replays the first response (with `Idempotent-Replayed: true`) instead of acting twice. Keys are kept 24 hours, per merchant and mode; the same key with another body is a 422 `idempotency_key_reused`, a retry while the first request runs a 409 `idempotency_key_in_flight`. A UUID v4 is a good key.
+                 * @description Makes a retry safe: a retry with the same key and body replays the first response (with `Idempotent-Replayed: true`) instead of acting twice. Keys are kept 24 hours, per merchant and mode; the same key with another body, or from another API key, is a 422 `idempotency_key_reused`, a retry while the first request runs a 409 `idempotency_key_in_flight`. A UUID v4 is a good key.
                  * @example 5f0c7a8e-2b1d-4c3a-9e6f-8d7b6a5c4e3f
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -31546,7 +31546,7 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description Makes a retry safe: a retry with the same key and body replays the first response (with `Idempotent-Replayed: true`) instead of acting twice. Keys are kept 24 hours, per merchant and mode; the same key with another body is a 422 `idempotency_key_reused`, a retry while the first request runs a 409 `idempotency_key_in_flight`. A UUID v4 is a good key.
+                 * @description Makes a retry safe: a retry with the same key and body replays the first response (with `Idempotent-Replayed: true`) instead of acting twice. Keys are kept 24 hours, per merchant and mode; the same key with another body, or from another API key, is a 422 `idempotency_key_reused`, a retry while the first request runs a 409 `idempotency_key_in_flight`. A UUID v4 is a good key.
                  * @example 5f0c7a8e-2b1d-4c3a-9e6f-8d7b6a5c4e3f
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -31868,7 +31868,7 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description Makes a retry safe: a retry with the same key and body replays the first response (with `Idempotent-Replayed: true`) instead of acting twice. Keys are kept 24 hours, per merchant and mode; the same key with another body is a 422 `idempotency_key_reused`, a retry while the first request runs a 409 `idempotency_key_in_flight`. A UUID v4 is a good key.
+                 * @description Makes a retry safe: a retry with the same key and body replays the first response (with `Idempotent-Replayed: true`) instead of acting twice. Keys are kept 24 hours, per merchant and mode; the same key with another body, or from another API key, is a 422 `idempotency_key_reused`, a retry while the first request runs a 409 `idempotency_key_in_flight`. A UUID v4 is a good key.
                  * @example 5f0c7a8e-2b1d-4c3a-9e6f-8d7b6a5c4e3f
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -32010,7 +32010,7 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description Makes a retry safe: a retry with the same key and body replays the first response (with `Idempotent-Replayed: true`) instead of acting twice. Keys are kept 24 hours, per merchant and mode; the same key with another body is a 422 `idempotency_key_reused`, a retry while the first request runs a 409 `idempotency_key_in_flight`. A UUID v4 is a good key.
+                 * @description Makes a retry safe: a retry with the same key and body replays the first response (with `Idempotent-Replayed: true`) instead of acting twice. Keys are kept 24 hours, per merchant and mode; the same key with another body, or from another API key, is a 422 `idempotency_key_reused`, a retry while the first request runs a 409 `idempotency_key_in_flight`. A UUID v4 is a good key.
                  * @example 5f0c7a8e-2b1d-4c3a-9e6f-8d7b6a5c4e3f
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -32355,7 +32355,7 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description Makes a retry safe: a retry with the same key and body replays the first response (with `Idempotent-Replayed: true`) instead of acting twice. Keys are kept 24 hours, per merchant and mode; the same key with another body is a 422 `idempotency_key_reused`, a retry while the first request runs a 409 `idempotency_key_in_flight`. A UUID v4 is a good key.
+                 * @description Makes a retry safe: a retry with the same key and body replays the first response (with `Idempotent-Replayed: true`) instead of acting twice. Keys are kept 24 hours, per merchant and mode; the same key with another body, or from another API key, is a 422 `idempotency_key_reused`, a retry while the first request runs a 409 `idempotency_key_in_flight`. A UUID v4 is a good key.
                  * @example 5f0c7a8e-2b1d-4c3a-9e6f-8d7b6a5c4e3f
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];

@@ -15,7 +15,8 @@ export const PARAMETERS = {
     in: 'header',
     required: false,
     description: `Makes a retry safe: a retry with the same key and body replays the first response (with \`Idempotent-Replayed: true\`) `
-      + `instead of acting twice. Keys are kept 24 hours, per merchant and mode; the same key with another body is a 422 `
+      + `instead of acting twice. Keys are kept 24 hours, per merchant and mode; the same key with another body, or from `
+      + `another API key, is a 422 `
       + `\`idempotency_key_reused\`, a retry while the first request runs a 409 \`idempotency_key_in_flight\`. A UUID v4 is a good key.`,
     schema: { type: 'string', minLength: 1, maxLength: IDEMPOTENCY_KEY_LENGTH_MAX },
     example: '5f0c7a8e-2b1d-4c3a-9e6f-8d7b6a5c4e3f',

@@ -16,8 +16,8 @@ operator's \`TESSERA_ADMIN_TOKEN\` instead.
 
 **Idempotency.** Every POST, PUT, PATCH and DELETE accepts an \`Idempotency-Key\` header (at most 255
 characters, kept 24 hours). A retry with the same key and body replays the first response with
-\`Idempotent-Replayed: true\`; the same key with another body is a 422 \`idempotency_key_reused\`; a retry while
-the first request is still running is a 409 \`idempotency_key_in_flight\`.
+\`Idempotent-Replayed: true\`; the same key with another body, or from another API key, is a 422
+\`idempotency_key_reused\`; a retry while the first request is still running is a 409 \`idempotency_key_in_flight\`.
 
 **Pagination.** Lists take \`limit\` (1–100, default 10) and \`starting_after\` (an id) and answer
 \`{"object": "list", "data": [...], "has_more": bool}\`, newest first.`;

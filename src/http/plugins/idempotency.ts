@@ -50,7 +50,7 @@ function scopeOf(request: FastifyRequest): string {
 }
 
 function fingerprint(request: FastifyRequest): Buffer {
-  return requestFingerprint(request.body, request.query);
+  return requestFingerprint(request.body, request.query, request.principal?.keyId ?? (request.operator ? 'operator' : null));
 }
 
 /**
