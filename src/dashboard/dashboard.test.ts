@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SESSION_TTL_MS, SESSIONS_MAX, SessionStore, csrfOk } from './session.ts';
+import { SESSION_TTL_MS, SESSIONS_MAX, SESSIONS_PER_CREDENTIAL_MAX, SessionStore, csrfOk } from './session.ts';
 import { formatMoney, parseAmount, toMinor } from './format.ts';
 import { html, raw } from './html.ts';
 import { DASHBOARD_RETRIES, INTERNAL_BASE_URL, apiClient, formKeys, messageOf, problemOf } from './api.ts';
@@ -33,14 +33,27 @@ describe('dashboard sessions', () => {
 
   it('are bounded: past the maximum the oldest goes first', () => {
     const store = new SessionStore();
-    const first = store.create(fields);
-    const second = store.create(fields);
-    for (let i = 2; i < SESSIONS_MAX; i++) store.create(fields);
+    const as = (i: number) => ({ ...fields, credential: `sk_sandbox_${i}` });
+    const first = store.create(as(0));
+    const second = store.create(as(1));
+    for (let i = 2; i < SESSIONS_MAX; i++) store.create(as(i));
     expect(store.size).toBe(SESSIONS_MAX);
     store.create(fields);
     expect(store.size).toBe(SESSIONS_MAX);
     expect(store.get(first.id)).toBeNull();
     expect(store.get(second.id)).not.toBeNull();
+  });
+
+  it("are bounded per credential: signing in again and again with one key drops only that key's own oldest sessions", () => {
+    const store = new SessionStore();
+    const operator = store.create({ ...fields, kind: 'operator', credential: 'admin-token' });
+    const firstOwn = store.create(fields);
+    for (let i = 1; i < SESSIONS_PER_CREDENTIAL_MAX; i++) store.create(fields);
+    expect(store.size).toBe(SESSIONS_PER_CREDENTIAL_MAX + 1);
+    for (let i = 0; i < 5_000; i++) store.create(fields);
+    expect(store.size).toBe(SESSIONS_PER_CREDENTIAL_MAX + 1);
+    expect(store.get(firstOwn.id)).toBeNull();
+    expect(store.get(operator.id)?.kind).toBe('operator');
   });
 
   it('end on delete (sign out)', () => {

@@ -2,6 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import crypto from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { InvalidPathParameterError } from '@tessera/sdk';
+import { DomainError } from '../lib/errors.ts';
+import { errorSpec } from '../http/errors.ts';
 import { apiClient, formKeys, injectFetch, problemOf, type ApiClient } from './api.ts';
 import { SessionStore, csrfOk, type Flash, type Session, type SessionKind } from './session.ts';
 import { messagePage, page, signInPage } from './layout.ts';
@@ -88,11 +91,22 @@ export function outcome(result: { error?: unknown; response: Response }, success
     : { redirect, flash: { kind: 'success', message: success } };
 }
 
+/** Compares two secrets in constant time whatever their lengths or characters (digests have one length). */
+function sameSecret(presented: string, expected: string): boolean {
+  const digest = (text: string) => crypto.createHash('sha256').update(text, 'utf8').digest();
+  return crypto.timingSafeEqual(digest(presented), digest(expected));
+}
+
 function cookies(request: FastifyRequest): Record<string, string> {
   const out: Record<string, string> = {};
   for (const part of (request.headers.cookie ?? '').split(';')) {
     const eq = part.indexOf('=');
-    if (eq > 0) out[part.slice(0, eq).trim()] = decodeURIComponent(part.slice(eq + 1).trim());
+    if (eq <= 0) continue;
+    try {
+      out[part.slice(0, eq).trim()] = decodeURIComponent(part.slice(eq + 1).trim());
+    } catch {
+      // A malformed cookie (a stray %) is no cookie: it must not break every page.
+    }
   }
   return out;
 }
@@ -137,9 +151,13 @@ export async function registerDashboard(app: FastifyInstance): Promise<void> {
       return session ? messagePage(session, 'Not found', 'There is no such page.') : 'Not found';
     });
     scope.setErrorHandler((err, request, reply) => {
-      request.log.error({ err }, 'dashboard error');
-      const status = (err as { statusCode?: number }).statusCode ?? 500;
+      // An id made of dots would name another endpoint: the SDK refuses it, and for the page it names nothing.
+      if (err instanceof InvalidPathParameterError) return reply.code(404).type('text/html; charset=utf-8').send('Not found');
+      // The API's own refusals keep their status (a 429 from the sign-in limit is not a server error).
+      const status = err instanceof DomainError ? errorSpec(err.code).status : (err as { statusCode?: number }).statusCode ?? 500;
+      if (status >= 500) request.log.error({ err }, 'dashboard error');
       reply.code(status >= 400 ? status : 500).type('text/html; charset=utf-8');
+      if (status === 429) return 'Too many attempts; wait a minute and try again.';
       return status < 500 ? 'The request could not be read.' : 'Something went wrong; the error is logged.';
     });
 
@@ -230,7 +248,7 @@ export async function registerDashboard(app: FastifyInstance): Promise<void> {
       const form = (request.body ?? {}) as Form;
       const expected = cookies(request)[SIGNIN_COOKIE];
       const presented = one(form, '_csrf');
-      if (!expected || presented.length !== expected.length || !crypto.timingSafeEqual(Buffer.from(presented), Buffer.from(expected))) {
+      if (!expected || !sameSecret(presented, expected)) {
         return reply.code(403).type('text/html; charset=utf-8').send('The sign-in form is out of date; reload the page (CSRF check).');
       }
       const kind = one(form, 'kind') === 'operator' ? 'operator' : 'merchant';

@@ -10,6 +10,11 @@ import crypto from 'node:crypto';
 export const SESSION_TTL_MS = 12 * 60 * 60 * 1000;
 /** Why 10,000: far above the people running one installation; bounds the memory a flood of sign-ins can take. */
 export const SESSIONS_MAX = 10_000;
+/**
+ * Why 20: a person's browsers and tabs, with room to spare. Past it a credential's own oldest session goes, so
+ * signing in again and again with one key can never push other people's sessions (the operator's) out of the store.
+ */
+export const SESSIONS_PER_CREDENTIAL_MAX = 20;
 
 export type SessionKind = 'operator' | 'merchant';
 
@@ -38,20 +43,28 @@ const randomToken = () => crypto.randomBytes(32).toString('base64url');
 
 export class SessionStore {
   readonly #sessions = new Map<string, Session>();
+  /** Session ids by credential, oldest first (sets iterate in insertion order). */
+  readonly #byCredential = new Map<string, Set<string>>();
 
   constructor(private readonly now: () => number = Date.now) {}
 
   create(fields: Omit<Session, 'id' | 'csrf' | 'expiresAt' | 'flash'>): Session {
+    const own = this.#byCredential.get(fields.credential) ?? new Set<string>();
+    for (const id of own) {
+      if (own.size < SESSIONS_PER_CREDENTIAL_MAX) break;
+      this.delete(id);
+    }
     // Only when full: a sweep is O(sessions), and creating a session must stay cheap under a flood of sign-ins.
     if (this.#sessions.size >= SESSIONS_MAX) this.#sweep();
     // Maps iterate in insertion order: the first entry is the oldest session.
     while (this.#sessions.size >= SESSIONS_MAX) {
       const oldest = this.#sessions.keys().next().value;
       if (oldest === undefined) break;
-      this.#sessions.delete(oldest);
+      this.delete(oldest);
     }
     const session: Session = { ...fields, id: randomToken(), csrf: randomToken(), expiresAt: this.now() + SESSION_TTL_MS, flash: null };
     this.#sessions.set(session.id, session);
+    this.#byCredential.set(fields.credential, (this.#byCredential.get(fields.credential) ?? new Set<string>()).add(session.id));
     return session;
   }
 
@@ -60,14 +73,19 @@ export class SessionStore {
     const session = this.#sessions.get(id);
     if (!session) return null;
     if (session.expiresAt <= this.now()) {
-      this.#sessions.delete(id);
+      this.delete(id);
       return null;
     }
     return session;
   }
 
   delete(id: string): void {
+    const session = this.#sessions.get(id);
+    if (!session) return;
     this.#sessions.delete(id);
+    const own = this.#byCredential.get(session.credential);
+    own?.delete(id);
+    if (own?.size === 0) this.#byCredential.delete(session.credential);
   }
 
   get size(): number {
@@ -76,7 +94,7 @@ export class SessionStore {
 
   #sweep(): void {
     const now = this.now();
-    for (const [id, s] of this.#sessions) if (s.expiresAt <= now) this.#sessions.delete(id);
+    for (const [id, s] of this.#sessions) if (s.expiresAt <= now) this.delete(id);
   }
 }
 

@@ -1,4 +1,4 @@
-import createClient, { type Client } from 'openapi-fetch';
+import createClient, { defaultPathSerializer, type Client } from 'openapi-fetch';
 import type { paths } from './schema.js';
 import { signRequest, type SigningKey } from './signing.js';
 
@@ -120,5 +120,26 @@ export function tesseraFetch(options: TesseraClientOptions): (input: Request) =>
  *   const { data, error } = await client.GET('/v1/cards/{cardId}', { params: { path: { cardId } } });
  */
 export function createTesseraClient(options: TesseraClientOptions): TesseraClient {
-  return createClient<paths>({ baseUrl: options.baseUrl.replace(/\/+$/, ''), fetch: tesseraFetch(options) });
+  return createClient<paths>({ baseUrl: options.baseUrl.replace(/\/+$/, ''), fetch: tesseraFetch(options), pathSerializer: safePath });
+}
+
+/**
+ * Path parameters are percent-encoded, but `.` and `..` survive encoding (and `%2e` is a dot to URL parsers):
+ * `/v1/cards/{cardId}` with cardId `..` would become `/v1/` — another endpoint, called with the caller's
+ * credential. No Tessera id is made of dots, so such a value is refused before any request.
+ */
+export class InvalidPathParameterError extends TypeError {
+  override name = 'InvalidPathParameterError';
+  constructor(readonly parameter: string) {
+    super(`The path parameter ${parameter} must not be "." or ".." (it would name another endpoint).`);
+  }
+}
+
+function safePath(pathname: string, pathParams: Record<string, unknown>): string {
+  for (const [name, value] of Object.entries(pathParams)) {
+    if (typeof value === 'string' && /^(?:\.|%2e)+$/i.test(value)) {
+      throw new InvalidPathParameterError(name);
+    }
+  }
+  return defaultPathSerializer(pathname, pathParams);
 }

@@ -3,7 +3,7 @@
  * OpenAPI document) and the helpers a merchant's integration needs: RFC 9421 request signing, Standard
  * Webhooks verification and the KazePay gateway envelope.
  */
-export { createTesseraClient, tesseraFetch, retryAfterMs, RETRIES_MAX, type TesseraClient, type TesseraClientOptions } from './client.js';
+export { createTesseraClient, InvalidPathParameterError, tesseraFetch, retryAfterMs, RETRIES_MAX, type TesseraClient, type TesseraClientOptions } from './client.js';
 export { TesseraApiError, unwrap, type TesseraErrorCode, type UnexpectedResponseCode } from './errors.js';
 export { signRequest, contentDigest, generateSigningKeyPair, type SigningKey, type RequestToSign } from './signing.js';
 export { verifyWebhook, WebhookVerificationError, type WebhookEvent, type WebhookEventType } from './webhooks.js';
