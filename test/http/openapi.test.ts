@@ -118,6 +118,18 @@ describe('the OpenAPI document as a whole', () => {
     expect(missingExamples(doc)).toEqual([]);
   });
 
+  it('gives every enumeration of strings its type (viewers warn about a bare enum)', () => {
+    const bare: string[] = [];
+    const walk = (node: unknown, at: string): void => {
+      if (Array.isArray(node)) return node.forEach((child, i) => walk(child, `${at}/${i}`));
+      if (typeof node !== 'object' || node === null) return;
+      if (Array.isArray((node as Json).enum) && (node as Json).type === undefined) bare.push(at);
+      for (const [key, child] of Object.entries(node)) walk(child, `${at}/${key}`);
+    };
+    walk(doc, '');
+    expect(bare).toEqual([]);
+  });
+
   it('has only examples that validate against their own schema', () => {
     const invalid = (document: Json) => {
       const ajv = new Ajv2020({ strict: false });

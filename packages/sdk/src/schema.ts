@@ -3180,7 +3180,7 @@ export interface components {
             card_id: string | null;
             /**
              * @description approved = holding funds; closed = cleared.
-             * @enum {unknown}
+             * @enum {string}
              */
             status: "approved" | "declined" | "closed" | "reversed" | "expired";
             /** @description Requested, in the card currency. */
@@ -3200,9 +3200,9 @@ export interface components {
                 country: string;
             };
             partial: boolean;
-            /** @enum {unknown} */
+            /** @enum {string} */
             funding_source: "available" | "reserve";
-            /** @enum {unknown} */
+            /** @enum {string} */
             decision_source: "tessera" | "merchant" | "fallback";
             decline_reason: string | null;
             /** @description ISO 8583: 00 approved, 10 partial, 05, 14, 51, 54, 57, 61, 62, 65. */
@@ -3316,13 +3316,13 @@ export interface components {
             object: "card";
             account_id: string;
             customer_id: string;
-            /** @enum {unknown} */
+            /** @enum {string} */
             type: "virtual" | "physical";
-            /** @enum {unknown} */
+            /** @enum {string} */
             brand: "VISA" | "MASTERCARD";
-            /** @enum {unknown} */
+            /** @enum {string} */
             status: "PENDING_ACTIVATION" | "ACTIVE" | "INACTIVE" | "EXPIRED" | "TERMINATED" | "CLOSED" | "ARCHIVED";
-            /** @enum {unknown} */
+            /** @enum {string} */
             tier: "standard" | "business";
             currency: string;
             /** @description The first four and the last four digits, e.g. "5323 **** **** 9217". Never the full number. */
@@ -3516,7 +3516,7 @@ export interface components {
                 /** @description ISO 3166-1 alpha-2, e.g. FR. */
                 country: string;
             };
-            /** @enum {unknown} */
+            /** @enum {string} */
             kyc_status: "NOT_STARTED" | "WAITING_KYC" | "PASSED" | "REJECTED";
             livemode: boolean;
             /** Format: date-time */
@@ -3705,7 +3705,7 @@ export interface components {
             /** @description ISO 3166-1 alpha-2. */
             country: string;
             use_case: string;
-            /** @enum {unknown} */
+            /** @enum {string} */
             status: "PENDING" | "APPROVED" | "REJECTED";
             /** @description The operator's reason, once REJECTED. */
             rejection_reason: string | null;
@@ -3863,7 +3863,7 @@ export interface components {
             currency: string;
             /**
              * @description `queued → sent → delivered | failed`, as the provider reports it.
-             * @enum {unknown}
+             * @enum {string}
              */
             status: "queued" | "sent" | "delivered" | "failed";
             failure_reason: string | null;
@@ -3985,7 +3985,7 @@ export interface components {
             object: "topup";
             /**
              * @description `pending` until the provider answers, then `succeeded` or `failed`.
-             * @enum {unknown}
+             * @enum {string}
              */
             status: "pending" | "succeeded" | "failed";
             country: string;
@@ -4066,9 +4066,9 @@ export interface components {
             id: string;
             /** @constant */
             object: "transaction";
-            /** @enum {unknown} */
+            /** @enum {string} */
             type: "deposit" | "funding" | "withdrawal" | "reservation" | "reservation_release" | "authorization" | "increment" | "clearing" | "reversal" | "refund" | "force_post" | "fee" | "close_out" | "expiry";
-            /** @enum {unknown} */
+            /** @enum {string} */
             status: "pending" | "completed" | "declined" | "reversed" | "expired";
             card_id: string | null;
             /** @description Card (or wallet) currency, minor units. */
@@ -4130,9 +4130,9 @@ export interface components {
             id: string;
             /** @constant */
             object: "transaction";
-            /** @enum {unknown} */
+            /** @enum {string} */
             type: "deposit" | "funding" | "withdrawal" | "reservation" | "reservation_release" | "authorization" | "increment" | "clearing" | "reversal" | "refund" | "force_post" | "fee" | "close_out" | "expiry";
-            /** @enum {unknown} */
+            /** @enum {string} */
             status: "pending" | "completed" | "declined" | "reversed" | "expired";
             card_id: string | null;
             /** @description Card (or wallet) currency, minor units. */
@@ -4198,7 +4198,7 @@ export interface components {
                 card_id: string | null;
                 /**
                  * @description approved = holding funds; closed = cleared.
-                 * @enum {unknown}
+                 * @enum {string}
                  */
                 status: "approved" | "declined" | "closed" | "reversed" | "expired";
                 /** @description Requested, in the card currency. */
@@ -4218,9 +4218,9 @@ export interface components {
                     country: string;
                 };
                 partial: boolean;
-                /** @enum {unknown} */
+                /** @enum {string} */
                 funding_source: "available" | "reserve";
-                /** @enum {unknown} */
+                /** @enum {string} */
                 decision_source: "tessera" | "merchant" | "fallback";
                 decline_reason: string | null;
                 /** @description ISO 8583: 00 approved, 10 partial, 05, 14, 51, 54, 57, 61, 62, 65. */
@@ -4739,7 +4739,7 @@ export interface operations {
                             mode: ("sandbox" | "live") | null;
                             /**
                              * @description `available` to its merchant, `assigned` to a card, or `unowned` (import it again for a merchant).
-                             * @enum {unknown}
+                             * @enum {string}
                              */
                             status: "available" | "assigned" | "unowned";
                             assigned_card_id: string | null;
@@ -4841,12 +4841,12 @@ export interface operations {
                     merchant_id: string;
                     /**
                      * @description the only key mode that can assign these cards
-                     * @enum {unknown}
+                     * @enum {string}
                      */
                     mode: "sandbox" | "live";
                     cards: {
                         card_number: string;
-                        /** @enum {unknown} */
+                        /** @enum {string} */
                         brand: "VISA" | "MASTERCARD";
                         exp_month: number;
                         exp_year: number;
@@ -5050,13 +5050,13 @@ export interface operations {
                         object: "card";
                         account_id: string;
                         customer_id: string;
-                        /** @enum {unknown} */
+                        /** @enum {string} */
                         type: "virtual" | "physical";
-                        /** @enum {unknown} */
+                        /** @enum {string} */
                         brand: "VISA" | "MASTERCARD";
-                        /** @enum {unknown} */
+                        /** @enum {string} */
                         status: "PENDING_ACTIVATION" | "ACTIVE" | "INACTIVE" | "EXPIRED" | "TERMINATED" | "CLOSED" | "ARCHIVED";
-                        /** @enum {unknown} */
+                        /** @enum {string} */
                         tier: "standard" | "business";
                         currency: string;
                         /** @description The first four and the last four digits, e.g. "5323 **** **** 9217". Never the full number. */
@@ -5916,10 +5916,10 @@ export interface operations {
                             mode: "sandbox" | "live";
                             name: string;
                             email: string;
-                            /** @enum {unknown} */
+                            /** @enum {string} */
                             status: "NOT_STARTED" | "WAITING_KYC" | "PASSED" | "REJECTED";
                             reason: string | null;
-                            /** @enum {unknown} */
+                            /** @enum {string} */
                             identification_type: "PASSPORT" | "ID_CARD";
                             identification_number_last4: string;
                             identification_expiry_date: string;
@@ -6036,10 +6036,10 @@ export interface operations {
                         mode: "sandbox" | "live";
                         name: string;
                         email: string;
-                        /** @enum {unknown} */
+                        /** @enum {string} */
                         status: "NOT_STARTED" | "WAITING_KYC" | "PASSED" | "REJECTED";
                         reason: string | null;
-                        /** @enum {unknown} */
+                        /** @enum {string} */
                         identification_type: "PASSPORT" | "ID_CARD";
                         identification_number_last4: string;
                         identification_expiry_date: string;
@@ -6166,7 +6166,7 @@ export interface operations {
                         object: "kyc";
                         /** @description cus_… */
                         customer_id: string;
-                        /** @enum {unknown} */
+                        /** @enum {string} */
                         status: "NOT_STARTED" | "WAITING_KYC" | "PASSED" | "REJECTED";
                         reason: string | null;
                         identification_type: ("PASSPORT" | "ID_CARD") | null;
@@ -6427,7 +6427,7 @@ export interface operations {
                         object: "kyc";
                         /** @description cus_… */
                         customer_id: string;
-                        /** @enum {unknown} */
+                        /** @enum {string} */
                         status: "NOT_STARTED" | "WAITING_KYC" | "PASSED" | "REJECTED";
                         reason: string | null;
                         identification_type: ("PASSPORT" | "ID_CARD") | null;
@@ -6598,7 +6598,7 @@ export interface operations {
                             credit_account_id: string;
                             /**
                              * @description Which side of the transfer the account asked about is on.
-                             * @enum {unknown}
+                             * @enum {string}
                              */
                             side: "debit" | "credit";
                             /** @description Minor units of `currency` (integer). */
@@ -6611,12 +6611,12 @@ export interface operations {
                             code: string;
                             /**
                              * @description A pending transfer holds; a post or void resolves one.
-                             * @enum {unknown}
+                             * @enum {string}
                              */
                             type: "single" | "pending" | "post_pending" | "void_pending";
                             /**
                              * @description A pending transfer is `pending` until a post or a void (or its expiry) resolves it.
-                             * @enum {unknown}
+                             * @enum {string}
                              */
                             state: "pending" | "posted" | "voided";
                             pending_id: string | null;
@@ -6766,7 +6766,7 @@ export interface operations {
                             credits_posted: string;
                         }[];
                         violations: {
-                            /** @enum {unknown} */
+                            /** @enum {string} */
                             kind: "ledger_posted_unbalanced" | "ledger_pending_unbalanced" | "account_counters_mismatch" | "account_limit_exceeded" | "transfer_accounts_invalid" | "pending_resolved_twice" | "resolution_invalid" | "expiry_queue_mismatch" | "history_mismatch";
                             ledger: number | null;
                             account_id: string | null;
@@ -6895,7 +6895,7 @@ export interface operations {
                             /** @description ISO 3166-1 alpha-2. */
                             country: string;
                             use_case: string;
-                            /** @enum {unknown} */
+                            /** @enum {string} */
                             status: "PENDING" | "APPROVED" | "REJECTED";
                             /** @description The operator's reason, once REJECTED. */
                             rejection_reason: string | null;
@@ -7014,7 +7014,7 @@ export interface operations {
                         /** @description ISO 3166-1 alpha-2. */
                         country: string;
                         use_case: string;
-                        /** @enum {unknown} */
+                        /** @enum {string} */
                         status: "PENDING" | "APPROVED" | "REJECTED";
                         /** @description The operator's reason, once REJECTED. */
                         rejection_reason: string | null;
@@ -7151,7 +7151,7 @@ export interface operations {
                         /** @description ISO 3166-1 alpha-2. */
                         country: string;
                         use_case: string;
-                        /** @enum {unknown} */
+                        /** @enum {string} */
                         status: "PENDING" | "APPROVED" | "REJECTED";
                         /** @description The operator's reason, once REJECTED. */
                         rejection_reason: string | null;
@@ -7313,7 +7313,7 @@ export interface operations {
                         /** @description ISO 3166-1 alpha-2. */
                         country: string;
                         use_case: string;
-                        /** @enum {unknown} */
+                        /** @enum {string} */
                         status: "PENDING" | "APPROVED" | "REJECTED";
                         /** @description The operator's reason, once REJECTED. */
                         rejection_reason: string | null;
@@ -7994,7 +7994,7 @@ export interface operations {
                     funding_percent_bps: number;
                     /** @description Basis points (1/100 of a percent). */
                     fx_percent_bps: number;
-                    /** @enum {unknown} */
+                    /** @enum {string} */
                     authorization_mode?: "direct" | "reserve";
                     clearing_tolerance_bps?: number;
                 };
@@ -8280,7 +8280,7 @@ export interface operations {
                  *     }
                  */
                 "application/json": {
-                    /** @enum {unknown} */
+                    /** @enum {string} */
                     mode: "sandbox" | "live";
                     /** @description Default `read` and `write`. */
                     scopes?: ("read" | "write" | "cards:reveal" | "keys:write")[];
@@ -9267,7 +9267,7 @@ export interface operations {
                     amount: number;
                     /**
                      * @description live by default.
-                     * @enum {unknown}
+                     * @enum {string}
                      */
                     mode?: "sandbox" | "live";
                 };
@@ -9312,9 +9312,9 @@ export interface operations {
                         id: string;
                         /** @enum {string} */
                         object: "transaction";
-                        /** @enum {unknown} */
+                        /** @enum {string} */
                         type: "deposit" | "funding" | "withdrawal" | "reservation" | "reservation_release" | "authorization" | "increment" | "clearing" | "reversal" | "refund" | "force_post" | "fee" | "close_out" | "expiry";
-                        /** @enum {unknown} */
+                        /** @enum {string} */
                         status: "pending" | "completed" | "declined" | "reversed" | "expired";
                         card_id: string | null;
                         /** @description Card (or wallet) currency, minor units. */
@@ -10777,7 +10777,7 @@ export interface operations {
                     head: {
                         /**
                          * @description The operation.
-                         * @enum {unknown}
+                         * @enum {string}
                          */
                         apiCode: "setUcardKyc" | "queryUcardKycStatus" | "ucardAssign" | "ucardActive" | "cardSetPin" | "queryCard" | "cardBalance" | "cardRecharge" | "queryTransactions" | "updCardStatus" | "closeCard";
                         /** @description The `sys_id` from PUT /v1/gateway_keys. */
@@ -11447,16 +11447,16 @@ export interface operations {
                     customer_id: string;
                     /**
                      * @description virtual (default) or physical.
-                     * @enum {unknown}
+                     * @enum {string}
                      */
                     type?: "virtual" | "physical";
-                    /** @enum {unknown} */
+                    /** @enum {string} */
                     brand?: "VISA" | "MASTERCARD";
                     /** @description ISO 4217; USD by default. */
                     currency?: string;
                     /**
                      * @description business keeps reserved funds 24 hours instead of 10 minutes.
-                     * @enum {unknown}
+                     * @enum {string}
                      */
                     tier?: "standard" | "business";
                     nickname?: string;
@@ -11503,7 +11503,7 @@ export interface operations {
                         card_id: string;
                         /**
                          * @description active; suspended (frozen, not yet activated, or terminated, closed, archived for good); expired.
-                         * @enum {unknown}
+                         * @enum {string}
                          */
                         card_status: "active" | "suspended" | "expired";
                         last4: string;
@@ -11706,7 +11706,7 @@ export interface operations {
                         card_id: string;
                         /**
                          * @description active; suspended (frozen, not yet activated, or terminated, closed, archived for good); expired.
-                         * @enum {unknown}
+                         * @enum {string}
                          */
                         card_status: "active" | "suspended" | "expired";
                     };
@@ -12126,7 +12126,7 @@ export interface operations {
                         card_id: string;
                         /**
                          * @description active; suspended (frozen, not yet activated, or terminated, closed, archived for good); expired.
-                         * @enum {unknown}
+                         * @enum {string}
                          */
                         card_status: "active" | "suspended" | "expired";
                         /** @description The customer's first and last name. */
@@ -12362,7 +12362,7 @@ export interface operations {
                         card_id: string;
                         /**
                          * @description active; suspended (frozen, not yet activated, or terminated, closed, archived for good); expired.
-                         * @enum {unknown}
+                         * @enum {string}
                          */
                         card_status: "active" | "suspended" | "expired";
                         /** @description The customer's first and last name. */
@@ -12803,9 +12803,9 @@ export interface operations {
                         transactions: {
                             /** @description txn_… */
                             transaction_id: string;
-                            /** @enum {unknown} */
+                            /** @enum {string} */
                             type: "deposit" | "funding" | "withdrawal" | "reservation" | "reservation_release" | "authorization" | "increment" | "clearing" | "reversal" | "refund" | "force_post" | "fee" | "close_out" | "expiry";
-                            /** @enum {unknown} */
+                            /** @enum {string} */
                             status: "pending" | "completed" | "declined" | "reversed" | "expired";
                             /** @description In the card's currency. */
                             amount: string;
@@ -13018,7 +13018,7 @@ export interface operations {
                         card_id: string;
                         /**
                          * @description active; suspended (frozen, not yet activated, or terminated, closed, archived for good); expired.
-                         * @enum {unknown}
+                         * @enum {string}
                          */
                         card_status: "active" | "suspended" | "expired";
                     };
@@ -13648,7 +13648,7 @@ export interface operations {
                         phone: string;
                         /** @description The address's ISO 3166-1 alpha-2. */
                         country: string;
-                        /** @enum {unknown} */
+                        /** @enum {string} */
                         kyc_status: "not_started" | "waiting_kyc" | "passed" | "rejected";
                         /** Format: date-time */
                         created_at: string;
@@ -13860,7 +13860,7 @@ export interface operations {
                         phone: string;
                         /** @description The address's ISO 3166-1 alpha-2. */
                         country: string;
-                        /** @enum {unknown} */
+                        /** @enum {string} */
                         kyc_status: "not_started" | "waiting_kyc" | "passed" | "rejected";
                         /** Format: date-time */
                         created_at: string;
@@ -14032,7 +14032,7 @@ export interface operations {
                         status: "success";
                         /** @description lar_… */
                         request_id: string;
-                        /** @enum {unknown} */
+                        /** @enum {string} */
                         request_status: "pending" | "approved" | "rejected";
                         business_name: string;
                         website: string;
@@ -14258,7 +14258,7 @@ export interface operations {
                         message: "Production access requested.";
                         /** @description lar_… */
                         request_id: string;
-                        /** @enum {unknown} */
+                        /** @enum {string} */
                         request_status: "pending" | "approved" | "rejected";
                         business_name: string;
                         website: string;
@@ -14689,7 +14689,7 @@ export interface operations {
                         segments?: number;
                         /**
                          * @description GSM-7, or UCS-2 once any character is outside it.
-                         * @enum {unknown}
+                         * @enum {string}
                          */
                         encoding?: "GSM-7" | "UCS-2";
                         /** @description With both: segments × price per segment. */
@@ -14902,14 +14902,14 @@ export interface operations {
                         message: "SMS accepted.";
                         /** @description sms_… */
                         sms_id: string;
-                        /** @enum {unknown} */
+                        /** @enum {string} */
                         sms_status: "queued" | "sent" | "delivered" | "failed";
                         /** @description E.164. */
                         phone: string;
                         segments: number;
                         /**
                          * @description GSM-7, or UCS-2 once any character is outside it.
-                         * @enum {unknown}
+                         * @enum {string}
                          */
                         encoding: "GSM-7" | "UCS-2";
                         /** @description Held on the wallet; taken on delivery, returned on failure. */
@@ -15571,7 +15571,7 @@ export interface operations {
                         message: "Top-up accepted.";
                         /** @description top_… */
                         topup_id: string;
-                        /** @enum {unknown} */
+                        /** @enum {string} */
                         topup_status: "pending" | "succeeded" | "failed";
                         /** @description E.164. */
                         phone: string;
@@ -15772,7 +15772,7 @@ export interface operations {
                             updated_at: string | null;
                             /**
                              * @description ACTIVE; DISABLED (frozen, or not yet activated); ARCHIVED (terminated, closed or archived); EXPIRED.
-                             * @enum {unknown}
+                             * @enum {string}
                              */
                             card_status: "ACTIVE" | "ARCHIVED" | "DISABLED" | "EXPIRED";
                             /** @description cus_… */
@@ -15972,7 +15972,7 @@ export interface operations {
                         id: string;
                         /**
                          * @description ACTIVE; DISABLED (frozen, or not yet activated); ARCHIVED (terminated, closed or archived); EXPIRED.
-                         * @enum {unknown}
+                         * @enum {string}
                          */
                         card_status?: "ACTIVE" | "ARCHIVED" | "DISABLED" | "EXPIRED";
                         /** @description null clears it. */
@@ -16028,7 +16028,7 @@ export interface operations {
                             updated_at: string | null;
                             /**
                              * @description ACTIVE; DISABLED (frozen, or not yet activated); ARCHIVED (terminated, closed or archived); EXPIRED.
-                             * @enum {unknown}
+                             * @enum {string}
                              */
                             card_status: "ACTIVE" | "ARCHIVED" | "DISABLED" | "EXPIRED";
                             /** @description cus_… */
@@ -16559,13 +16559,13 @@ export interface operations {
                             object: "card";
                             account_id: string;
                             customer_id: string;
-                            /** @enum {unknown} */
+                            /** @enum {string} */
                             type: "virtual" | "physical";
-                            /** @enum {unknown} */
+                            /** @enum {string} */
                             brand: "VISA" | "MASTERCARD";
-                            /** @enum {unknown} */
+                            /** @enum {string} */
                             status: "PENDING_ACTIVATION" | "ACTIVE" | "INACTIVE" | "EXPIRED" | "TERMINATED" | "CLOSED" | "ARCHIVED";
-                            /** @enum {unknown} */
+                            /** @enum {string} */
                             tier: "standard" | "business";
                             currency: string;
                             /** @description The first four and the last four digits, e.g. "5323 **** **** 9217". Never the full number. */
@@ -16742,17 +16742,17 @@ export interface operations {
                  *     }
                  */
                 "application/json": {
-                    /** @enum {unknown} */
+                    /** @enum {string} */
                     type: "virtual" | "physical";
                     /**
                      * @description VISA by default.
-                     * @enum {unknown}
+                     * @enum {string}
                      */
                     brand?: "VISA" | "MASTERCARD";
                     nickname?: string;
                     /**
                      * @description standard by default.
-                     * @enum {unknown}
+                     * @enum {string}
                      */
                     tier?: "standard" | "business";
                     billing_address?: {
@@ -16834,13 +16834,13 @@ export interface operations {
                         object: "card";
                         account_id: string;
                         customer_id: string;
-                        /** @enum {unknown} */
+                        /** @enum {string} */
                         type: "virtual" | "physical";
-                        /** @enum {unknown} */
+                        /** @enum {string} */
                         brand: "VISA" | "MASTERCARD";
-                        /** @enum {unknown} */
+                        /** @enum {string} */
                         status: "PENDING_ACTIVATION" | "ACTIVE" | "INACTIVE" | "EXPIRED" | "TERMINATED" | "CLOSED" | "ARCHIVED";
-                        /** @enum {unknown} */
+                        /** @enum {string} */
                         tier: "standard" | "business";
                         currency: string;
                         /** @description The first four and the last four digits, e.g. "5323 **** **** 9217". Never the full number. */
@@ -17808,7 +17808,7 @@ export interface operations {
                         /** @enum {string} */
                         object: "authorization_endpoint";
                         url: string;
-                        /** @enum {unknown} */
+                        /** @enum {string} */
                         fallback: "approve" | "decline";
                         timeout_ms: number;
                         /** @description whsec_…: shown when the endpoint is first set. Verify our Standard Webhooks signature with it. */
@@ -17937,7 +17937,7 @@ export interface operations {
                  */
                 "application/json": {
                     url: string;
-                    /** @enum {unknown} */
+                    /** @enum {string} */
                     fallback: "approve" | "decline";
                     timeout_ms?: number;
                 };
@@ -17968,7 +17968,7 @@ export interface operations {
                         /** @enum {string} */
                         object: "authorization_endpoint";
                         url: string;
-                        /** @enum {unknown} */
+                        /** @enum {string} */
                         fallback: "approve" | "decline";
                         timeout_ms: number;
                         /** @description whsec_…: shown when the endpoint is first set. Verify our Standard Webhooks signature with it. */
@@ -18283,7 +18283,7 @@ export interface operations {
                         card_id: string | null;
                         /**
                          * @description approved = holding funds; closed = cleared.
-                         * @enum {unknown}
+                         * @enum {string}
                          */
                         status: "approved" | "declined" | "closed" | "reversed" | "expired";
                         /** @description Requested, in the card currency. */
@@ -18303,9 +18303,9 @@ export interface operations {
                             country: string;
                         };
                         partial: boolean;
-                        /** @enum {unknown} */
+                        /** @enum {string} */
                         funding_source: "available" | "reserve";
-                        /** @enum {unknown} */
+                        /** @enum {string} */
                         decision_source: "tessera" | "merchant" | "fallback";
                         decline_reason: string | null;
                         /** @description ISO 8583: 00 approved, 10 partial, 05, 14, 51, 54, 57, 61, 62, 65. */
@@ -18321,9 +18321,9 @@ export interface operations {
                             id: string;
                             /** @enum {string} */
                             object: "transaction";
-                            /** @enum {unknown} */
+                            /** @enum {string} */
                             type: "deposit" | "funding" | "withdrawal" | "reservation" | "reservation_release" | "authorization" | "increment" | "clearing" | "reversal" | "refund" | "force_post" | "fee" | "close_out" | "expiry";
-                            /** @enum {unknown} */
+                            /** @enum {string} */
                             status: "pending" | "completed" | "declined" | "reversed" | "expired";
                             card_id: string | null;
                             /** @description Card (or wallet) currency, minor units. */
@@ -18516,13 +18516,13 @@ export interface operations {
                             object: "card";
                             account_id: string;
                             customer_id: string;
-                            /** @enum {unknown} */
+                            /** @enum {string} */
                             type: "virtual" | "physical";
-                            /** @enum {unknown} */
+                            /** @enum {string} */
                             brand: "VISA" | "MASTERCARD";
-                            /** @enum {unknown} */
+                            /** @enum {string} */
                             status: "PENDING_ACTIVATION" | "ACTIVE" | "INACTIVE" | "EXPIRED" | "TERMINATED" | "CLOSED" | "ARCHIVED";
-                            /** @enum {unknown} */
+                            /** @enum {string} */
                             tier: "standard" | "business";
                             currency: string;
                             /** @description The first four and the last four digits, e.g. "5323 **** **** 9217". Never the full number. */
@@ -18750,13 +18750,13 @@ export interface operations {
                         object: "card";
                         account_id: string;
                         customer_id: string;
-                        /** @enum {unknown} */
+                        /** @enum {string} */
                         type: "virtual" | "physical";
-                        /** @enum {unknown} */
+                        /** @enum {string} */
                         brand: "VISA" | "MASTERCARD";
-                        /** @enum {unknown} */
+                        /** @enum {string} */
                         status: "PENDING_ACTIVATION" | "ACTIVE" | "INACTIVE" | "EXPIRED" | "TERMINATED" | "CLOSED" | "ARCHIVED";
-                        /** @enum {unknown} */
+                        /** @enum {string} */
                         tier: "standard" | "business";
                         currency: string;
                         /** @description The first four and the last four digits, e.g. "5323 **** **** 9217". Never the full number. */
@@ -18984,13 +18984,13 @@ export interface operations {
                         object: "card";
                         account_id: string;
                         customer_id: string;
-                        /** @enum {unknown} */
+                        /** @enum {string} */
                         type: "virtual" | "physical";
-                        /** @enum {unknown} */
+                        /** @enum {string} */
                         brand: "VISA" | "MASTERCARD";
-                        /** @enum {unknown} */
+                        /** @enum {string} */
                         status: "PENDING_ACTIVATION" | "ACTIVE" | "INACTIVE" | "EXPIRED" | "TERMINATED" | "CLOSED" | "ARCHIVED";
-                        /** @enum {unknown} */
+                        /** @enum {string} */
                         tier: "standard" | "business";
                         currency: string;
                         /** @description The first four and the last four digits, e.g. "5323 **** **** 9217". Never the full number. */
@@ -19214,13 +19214,13 @@ export interface operations {
                         object: "card";
                         account_id: string;
                         customer_id: string;
-                        /** @enum {unknown} */
+                        /** @enum {string} */
                         type: "virtual" | "physical";
-                        /** @enum {unknown} */
+                        /** @enum {string} */
                         brand: "VISA" | "MASTERCARD";
-                        /** @enum {unknown} */
+                        /** @enum {string} */
                         status: "PENDING_ACTIVATION" | "ACTIVE" | "INACTIVE" | "EXPIRED" | "TERMINATED" | "CLOSED" | "ARCHIVED";
-                        /** @enum {unknown} */
+                        /** @enum {string} */
                         tier: "standard" | "business";
                         currency: string;
                         /** @description The first four and the last four digits, e.g. "5323 **** **** 9217". Never the full number. */
@@ -19423,7 +19423,7 @@ export interface operations {
                     nickname?: string | null;
                     is_default?: boolean;
                     is_recurring?: boolean;
-                    /** @enum {unknown} */
+                    /** @enum {string} */
                     tier?: "standard" | "business";
                     authorization_mode?: ("direct" | "reserve") | null;
                 };
@@ -19487,13 +19487,13 @@ export interface operations {
                         object: "card";
                         account_id: string;
                         customer_id: string;
-                        /** @enum {unknown} */
+                        /** @enum {string} */
                         type: "virtual" | "physical";
-                        /** @enum {unknown} */
+                        /** @enum {string} */
                         brand: "VISA" | "MASTERCARD";
-                        /** @enum {unknown} */
+                        /** @enum {string} */
                         status: "PENDING_ACTIVATION" | "ACTIVE" | "INACTIVE" | "EXPIRED" | "TERMINATED" | "CLOSED" | "ARCHIVED";
-                        /** @enum {unknown} */
+                        /** @enum {string} */
                         tier: "standard" | "business";
                         currency: string;
                         /** @description The first four and the last four digits, e.g. "5323 **** **** 9217". Never the full number. */
@@ -19743,13 +19743,13 @@ export interface operations {
                         object: "card";
                         account_id: string;
                         customer_id: string;
-                        /** @enum {unknown} */
+                        /** @enum {string} */
                         type: "virtual" | "physical";
-                        /** @enum {unknown} */
+                        /** @enum {string} */
                         brand: "VISA" | "MASTERCARD";
-                        /** @enum {unknown} */
+                        /** @enum {string} */
                         status: "PENDING_ACTIVATION" | "ACTIVE" | "INACTIVE" | "EXPIRED" | "TERMINATED" | "CLOSED" | "ARCHIVED";
-                        /** @enum {unknown} */
+                        /** @enum {string} */
                         tier: "standard" | "business";
                         currency: string;
                         /** @description The first four and the last four digits, e.g. "5323 **** **** 9217". Never the full number. */
@@ -20011,13 +20011,13 @@ export interface operations {
                         object: "card";
                         account_id: string;
                         customer_id: string;
-                        /** @enum {unknown} */
+                        /** @enum {string} */
                         type: "virtual" | "physical";
-                        /** @enum {unknown} */
+                        /** @enum {string} */
                         brand: "VISA" | "MASTERCARD";
-                        /** @enum {unknown} */
+                        /** @enum {string} */
                         status: "PENDING_ACTIVATION" | "ACTIVE" | "INACTIVE" | "EXPIRED" | "TERMINATED" | "CLOSED" | "ARCHIVED";
-                        /** @enum {unknown} */
+                        /** @enum {string} */
                         tier: "standard" | "business";
                         currency: string;
                         /** @description The first four and the last four digits, e.g. "5323 **** **** 9217". Never the full number. */
@@ -20440,13 +20440,13 @@ export interface operations {
                             object: "card";
                             account_id: string;
                             customer_id: string;
-                            /** @enum {unknown} */
+                            /** @enum {string} */
                             type: "virtual" | "physical";
-                            /** @enum {unknown} */
+                            /** @enum {string} */
                             brand: "VISA" | "MASTERCARD";
-                            /** @enum {unknown} */
+                            /** @enum {string} */
                             status: "PENDING_ACTIVATION" | "ACTIVE" | "INACTIVE" | "EXPIRED" | "TERMINATED" | "CLOSED" | "ARCHIVED";
-                            /** @enum {unknown} */
+                            /** @enum {string} */
                             tier: "standard" | "business";
                             currency: string;
                             /** @description The first four and the last four digits, e.g. "5323 **** **** 9217". Never the full number. */
@@ -20688,13 +20688,13 @@ export interface operations {
                         object: "card";
                         account_id: string;
                         customer_id: string;
-                        /** @enum {unknown} */
+                        /** @enum {string} */
                         type: "virtual" | "physical";
-                        /** @enum {unknown} */
+                        /** @enum {string} */
                         brand: "VISA" | "MASTERCARD";
-                        /** @enum {unknown} */
+                        /** @enum {string} */
                         status: "PENDING_ACTIVATION" | "ACTIVE" | "INACTIVE" | "EXPIRED" | "TERMINATED" | "CLOSED" | "ARCHIVED";
-                        /** @enum {unknown} */
+                        /** @enum {string} */
                         tier: "standard" | "business";
                         currency: string;
                         /** @description The first four and the last four digits, e.g. "5323 **** **** 9217". Never the full number. */
@@ -21065,9 +21065,9 @@ export interface operations {
                         id: string;
                         /** @enum {string} */
                         object: "transaction";
-                        /** @enum {unknown} */
+                        /** @enum {string} */
                         type: "deposit" | "funding" | "withdrawal" | "reservation" | "reservation_release" | "authorization" | "increment" | "clearing" | "reversal" | "refund" | "force_post" | "fee" | "close_out" | "expiry";
-                        /** @enum {unknown} */
+                        /** @enum {string} */
                         status: "pending" | "completed" | "declined" | "reversed" | "expired";
                         card_id: string | null;
                         /** @description Card (or wallet) currency, minor units. */
@@ -21303,13 +21303,13 @@ export interface operations {
                         object: "card";
                         account_id: string;
                         customer_id: string;
-                        /** @enum {unknown} */
+                        /** @enum {string} */
                         type: "virtual" | "physical";
-                        /** @enum {unknown} */
+                        /** @enum {string} */
                         brand: "VISA" | "MASTERCARD";
-                        /** @enum {unknown} */
+                        /** @enum {string} */
                         status: "PENDING_ACTIVATION" | "ACTIVE" | "INACTIVE" | "EXPIRED" | "TERMINATED" | "CLOSED" | "ARCHIVED";
-                        /** @enum {unknown} */
+                        /** @enum {string} */
                         tier: "standard" | "business";
                         currency: string;
                         /** @description The first four and the last four digits, e.g. "5323 **** **** 9217". Never the full number. */
@@ -21902,9 +21902,9 @@ export interface operations {
                         id: string;
                         /** @enum {string} */
                         object: "transaction";
-                        /** @enum {unknown} */
+                        /** @enum {string} */
                         type: "deposit" | "funding" | "withdrawal" | "reservation" | "reservation_release" | "authorization" | "increment" | "clearing" | "reversal" | "refund" | "force_post" | "fee" | "close_out" | "expiry";
-                        /** @enum {unknown} */
+                        /** @enum {string} */
                         status: "pending" | "completed" | "declined" | "reversed" | "expired";
                         card_id: string | null;
                         /** @description Card (or wallet) currency, minor units. */
@@ -22080,7 +22080,7 @@ export interface operations {
                     "application/json": {
                         /** @enum {string} */
                         object: "spending_controls";
-                        /** @enum {unknown} */
+                        /** @enum {string} */
                         owner_type: "card" | "customer";
                         owner_id: string;
                         /** @description Largest single authorization, minor units of the card currency. Written with digits only: 1.0, 1e2 or -0 is refused, never rounded. */
@@ -22289,7 +22289,7 @@ export interface operations {
                     "application/json": {
                         /** @enum {string} */
                         object: "spending_controls";
-                        /** @enum {unknown} */
+                        /** @enum {string} */
                         owner_type: "card" | "customer";
                         owner_id: string;
                         /** @description Largest single authorization, minor units of the card currency. Written with digits only: 1.0, 1e2 or -0 is refused, never rounded. */
@@ -22645,7 +22645,7 @@ export interface operations {
                                 /** @description ISO 3166-1 alpha-2, e.g. FR. */
                                 country: string;
                             };
-                            /** @enum {unknown} */
+                            /** @enum {string} */
                             kyc_status: "NOT_STARTED" | "WAITING_KYC" | "PASSED" | "REJECTED";
                             livemode: boolean;
                             /** Format: date-time */
@@ -22865,7 +22865,7 @@ export interface operations {
                             /** @description ISO 3166-1 alpha-2, e.g. FR. */
                             country: string;
                         };
-                        /** @enum {unknown} */
+                        /** @enum {string} */
                         kyc_status: "NOT_STARTED" | "WAITING_KYC" | "PASSED" | "REJECTED";
                         livemode: boolean;
                         /** Format: date-time */
@@ -23044,7 +23044,7 @@ export interface operations {
                             /** @description ISO 3166-1 alpha-2, e.g. FR. */
                             country: string;
                         };
-                        /** @enum {unknown} */
+                        /** @enum {string} */
                         kyc_status: "NOT_STARTED" | "WAITING_KYC" | "PASSED" | "REJECTED";
                         livemode: boolean;
                         /** Format: date-time */
@@ -23268,7 +23268,7 @@ export interface operations {
                             /** @description ISO 3166-1 alpha-2, e.g. FR. */
                             country: string;
                         };
-                        /** @enum {unknown} */
+                        /** @enum {string} */
                         kyc_status: "NOT_STARTED" | "WAITING_KYC" | "PASSED" | "REJECTED";
                         livemode: boolean;
                         /** Format: date-time */
@@ -23755,7 +23755,7 @@ export interface operations {
                         object: "kyc";
                         /** @description cus_… */
                         customer_id: string;
-                        /** @enum {unknown} */
+                        /** @enum {string} */
                         status: "NOT_STARTED" | "WAITING_KYC" | "PASSED" | "REJECTED";
                         reason: string | null;
                         identification_type: ("PASSPORT" | "ID_CARD") | null;
@@ -23891,7 +23891,7 @@ export interface operations {
                  *     }
                  */
                 "application/json": {
-                    /** @enum {unknown} */
+                    /** @enum {string} */
                     identification_type: "PASSPORT" | "ID_CARD";
                     identification_number: string;
                     /** @description YYYY-MM-DD, not in the past. */
@@ -23935,7 +23935,7 @@ export interface operations {
                         object: "kyc";
                         /** @description cus_… */
                         customer_id: string;
-                        /** @enum {unknown} */
+                        /** @enum {string} */
                         status: "NOT_STARTED" | "WAITING_KYC" | "PASSED" | "REJECTED";
                         reason: string | null;
                         identification_type: ("PASSPORT" | "ID_CARD") | null;
@@ -24109,7 +24109,7 @@ export interface operations {
                     "application/json": {
                         /** @enum {string} */
                         object: "spending_controls";
-                        /** @enum {unknown} */
+                        /** @enum {string} */
                         owner_type: "card" | "customer";
                         owner_id: string;
                         /** @description Largest single authorization, minor units of the card currency. Written with digits only: 1.0, 1e2 or -0 is refused, never rounded. */
@@ -24318,7 +24318,7 @@ export interface operations {
                     "application/json": {
                         /** @enum {string} */
                         object: "spending_controls";
-                        /** @enum {unknown} */
+                        /** @enum {string} */
                         owner_type: "card" | "customer";
                         owner_id: string;
                         /** @description Largest single authorization, minor units of the card currency. Written with digits only: 1.0, 1e2 or -0 is refused, never rounded. */
@@ -25311,7 +25311,7 @@ export interface operations {
                             /** @description ISO 3166-1 alpha-2. */
                             country: string;
                             use_case: string;
-                            /** @enum {unknown} */
+                            /** @enum {string} */
                             status: "PENDING" | "APPROVED" | "REJECTED";
                             /** @description The operator's reason, once REJECTED. */
                             rejection_reason: string | null;
@@ -25483,7 +25483,7 @@ export interface operations {
                         /** @description ISO 3166-1 alpha-2. */
                         country: string;
                         use_case: string;
-                        /** @enum {unknown} */
+                        /** @enum {string} */
                         status: "PENDING" | "APPROVED" | "REJECTED";
                         /** @description The operator's reason, once REJECTED. */
                         rejection_reason: string | null;
@@ -25639,7 +25639,7 @@ export interface operations {
                         /** @description ISO 3166-1 alpha-2. */
                         country: string;
                         use_case: string;
-                        /** @enum {unknown} */
+                        /** @enum {string} */
                         status: "PENDING" | "APPROVED" | "REJECTED";
                         /** @description The operator's reason, once REJECTED. */
                         rejection_reason: string | null;
@@ -25792,7 +25792,7 @@ export interface operations {
                         updated_at: string;
                         /**
                          * @description The mode of the key in use.
-                         * @enum {unknown}
+                         * @enum {string}
                          */
                         mode: "sandbox" | "live";
                         /** @description The id of the key in use (apikey_…), also for a token issued for it. */
@@ -26956,7 +26956,7 @@ export interface operations {
                         card_id: string | null;
                         /**
                          * @description approved = holding funds; closed = cleared.
-                         * @enum {unknown}
+                         * @enum {string}
                          */
                         status: "approved" | "declined" | "closed" | "reversed" | "expired";
                         /** @description Requested, in the card currency. */
@@ -26976,9 +26976,9 @@ export interface operations {
                             country: string;
                         };
                         partial: boolean;
-                        /** @enum {unknown} */
+                        /** @enum {string} */
                         funding_source: "available" | "reserve";
-                        /** @enum {unknown} */
+                        /** @enum {string} */
                         decision_source: "tessera" | "merchant" | "fallback";
                         decline_reason: string | null;
                         /** @description ISO 8583: 00 approved, 10 partial, 05, 14, 51, 54, 57, 61, 62, 65. */
@@ -27216,7 +27216,7 @@ export interface operations {
                             card_id: string | null;
                             /**
                              * @description approved = holding funds; closed = cleared.
-                             * @enum {unknown}
+                             * @enum {string}
                              */
                             status: "approved" | "declined" | "closed" | "reversed" | "expired";
                             /** @description Requested, in the card currency. */
@@ -27236,9 +27236,9 @@ export interface operations {
                                 country: string;
                             };
                             partial: boolean;
-                            /** @enum {unknown} */
+                            /** @enum {string} */
                             funding_source: "available" | "reserve";
-                            /** @enum {unknown} */
+                            /** @enum {string} */
                             decision_source: "tessera" | "merchant" | "fallback";
                             decline_reason: string | null;
                             /** @description ISO 8583: 00 approved, 10 partial, 05, 14, 51, 54, 57, 61, 62, 65. */
@@ -27277,9 +27277,9 @@ export interface operations {
                             id: string;
                             /** @enum {string} */
                             object: "transaction";
-                            /** @enum {unknown} */
+                            /** @enum {string} */
                             type: "deposit" | "funding" | "withdrawal" | "reservation" | "reservation_release" | "authorization" | "increment" | "clearing" | "reversal" | "refund" | "force_post" | "fee" | "close_out" | "expiry";
-                            /** @enum {unknown} */
+                            /** @enum {string} */
                             status: "pending" | "completed" | "declined" | "reversed" | "expired";
                             card_id: string | null;
                             /** @description Card (or wallet) currency, minor units. */
@@ -27569,7 +27569,7 @@ export interface operations {
                             card_id: string | null;
                             /**
                              * @description approved = holding funds; closed = cleared.
-                             * @enum {unknown}
+                             * @enum {string}
                              */
                             status: "approved" | "declined" | "closed" | "reversed" | "expired";
                             /** @description Requested, in the card currency. */
@@ -27589,9 +27589,9 @@ export interface operations {
                                 country: string;
                             };
                             partial: boolean;
-                            /** @enum {unknown} */
+                            /** @enum {string} */
                             funding_source: "available" | "reserve";
-                            /** @enum {unknown} */
+                            /** @enum {string} */
                             decision_source: "tessera" | "merchant" | "fallback";
                             decline_reason: string | null;
                             /** @description ISO 8583: 00 approved, 10 partial, 05, 14, 51, 54, 57, 61, 62, 65. */
@@ -27630,9 +27630,9 @@ export interface operations {
                             id: string;
                             /** @enum {string} */
                             object: "transaction";
-                            /** @enum {unknown} */
+                            /** @enum {string} */
                             type: "deposit" | "funding" | "withdrawal" | "reservation" | "reservation_release" | "authorization" | "increment" | "clearing" | "reversal" | "refund" | "force_post" | "fee" | "close_out" | "expiry";
-                            /** @enum {unknown} */
+                            /** @enum {string} */
                             status: "pending" | "completed" | "declined" | "reversed" | "expired";
                             card_id: string | null;
                             /** @description Card (or wallet) currency, minor units. */
@@ -27917,7 +27917,7 @@ export interface operations {
                             card_id: string | null;
                             /**
                              * @description approved = holding funds; closed = cleared.
-                             * @enum {unknown}
+                             * @enum {string}
                              */
                             status: "approved" | "declined" | "closed" | "reversed" | "expired";
                             /** @description Requested, in the card currency. */
@@ -27937,9 +27937,9 @@ export interface operations {
                                 country: string;
                             };
                             partial: boolean;
-                            /** @enum {unknown} */
+                            /** @enum {string} */
                             funding_source: "available" | "reserve";
-                            /** @enum {unknown} */
+                            /** @enum {string} */
                             decision_source: "tessera" | "merchant" | "fallback";
                             decline_reason: string | null;
                             /** @description ISO 8583: 00 approved, 10 partial, 05, 14, 51, 54, 57, 61, 62, 65. */
@@ -27978,9 +27978,9 @@ export interface operations {
                             id: string;
                             /** @enum {string} */
                             object: "transaction";
-                            /** @enum {unknown} */
+                            /** @enum {string} */
                             type: "deposit" | "funding" | "withdrawal" | "reservation" | "reservation_release" | "authorization" | "increment" | "clearing" | "reversal" | "refund" | "force_post" | "fee" | "close_out" | "expiry";
-                            /** @enum {unknown} */
+                            /** @enum {string} */
                             status: "pending" | "completed" | "declined" | "reversed" | "expired";
                             card_id: string | null;
                             /** @description Card (or wallet) currency, minor units. */
@@ -28156,7 +28156,7 @@ export interface operations {
                 "application/json": {
                     /**
                      * @description The next step: ordered → shipped → delivered.
-                     * @enum {unknown}
+                     * @enum {string}
                      */
                     status: "shipped" | "delivered";
                 };
@@ -28220,13 +28220,13 @@ export interface operations {
                         object: "card";
                         account_id: string;
                         customer_id: string;
-                        /** @enum {unknown} */
+                        /** @enum {string} */
                         type: "virtual" | "physical";
-                        /** @enum {unknown} */
+                        /** @enum {string} */
                         brand: "VISA" | "MASTERCARD";
-                        /** @enum {unknown} */
+                        /** @enum {string} */
                         status: "PENDING_ACTIVATION" | "ACTIVE" | "INACTIVE" | "EXPIRED" | "TERMINATED" | "CLOSED" | "ARCHIVED";
-                        /** @enum {unknown} */
+                        /** @enum {string} */
                         tier: "standard" | "business";
                         currency: string;
                         /** @description The first four and the last four digits, e.g. "5323 **** **** 9217". Never the full number. */
@@ -28621,9 +28621,9 @@ export interface operations {
                         id: string;
                         /** @enum {string} */
                         object: "transaction";
-                        /** @enum {unknown} */
+                        /** @enum {string} */
                         type: "deposit" | "funding" | "withdrawal" | "reservation" | "reservation_release" | "authorization" | "increment" | "clearing" | "reversal" | "refund" | "force_post" | "fee" | "close_out" | "expiry";
-                        /** @enum {unknown} */
+                        /** @enum {string} */
                         status: "pending" | "completed" | "declined" | "reversed" | "expired";
                         card_id: string | null;
                         /** @description Card (or wallet) currency, minor units. */
@@ -28820,7 +28820,7 @@ export interface operations {
                         object: "kyc";
                         /** @description cus_… */
                         customer_id: string;
-                        /** @enum {unknown} */
+                        /** @enum {string} */
                         status: "NOT_STARTED" | "WAITING_KYC" | "PASSED" | "REJECTED";
                         reason: string | null;
                         identification_type: ("PASSPORT" | "ID_CARD") | null;
@@ -29157,9 +29157,9 @@ export interface operations {
                         id: string;
                         /** @enum {string} */
                         object: "transaction";
-                        /** @enum {unknown} */
+                        /** @enum {string} */
                         type: "deposit" | "funding" | "withdrawal" | "reservation" | "reservation_release" | "authorization" | "increment" | "clearing" | "reversal" | "refund" | "force_post" | "fee" | "close_out" | "expiry";
-                        /** @enum {unknown} */
+                        /** @enum {string} */
                         status: "pending" | "completed" | "declined" | "reversed" | "expired";
                         card_id: string | null;
                         /** @description Card (or wallet) currency, minor units. */
@@ -29376,9 +29376,9 @@ export interface operations {
                         id: string;
                         /** @enum {string} */
                         object: "transaction";
-                        /** @enum {unknown} */
+                        /** @enum {string} */
                         type: "deposit" | "funding" | "withdrawal" | "reservation" | "reservation_release" | "authorization" | "increment" | "clearing" | "reversal" | "refund" | "force_post" | "fee" | "close_out" | "expiry";
-                        /** @enum {unknown} */
+                        /** @enum {string} */
                         status: "pending" | "completed" | "declined" | "reversed" | "expired";
                         card_id: string | null;
                         /** @description Card (or wallet) currency, minor units. */
@@ -29543,7 +29543,7 @@ export interface operations {
                             currency: string;
                             /**
                              * @description `queued → sent → delivered | failed`, as the provider reports it.
-                             * @enum {unknown}
+                             * @enum {string}
                              */
                             status: "queued" | "sent" | "delivered" | "failed";
                             failure_reason: string | null;
@@ -29719,7 +29719,7 @@ export interface operations {
                         currency: string;
                         /**
                          * @description `queued → sent → delivered | failed`, as the provider reports it.
-                         * @enum {unknown}
+                         * @enum {string}
                          */
                         status: "queued" | "sent" | "delivered" | "failed";
                         failure_reason: string | null;
@@ -30003,7 +30003,7 @@ export interface operations {
                         currency: string;
                         /**
                          * @description `queued → sent → delivered | failed`, as the provider reports it.
-                         * @enum {unknown}
+                         * @enum {string}
                          */
                         status: "queued" | "sent" | "delivered" | "failed";
                         failure_reason: string | null;
@@ -30159,7 +30159,7 @@ export interface operations {
                             object: "topup";
                             /**
                              * @description `pending` until the provider answers, then `succeeded` or `failed`.
-                             * @enum {unknown}
+                             * @enum {string}
                              */
                             status: "pending" | "succeeded" | "failed";
                             country: string;
@@ -30349,7 +30349,7 @@ export interface operations {
                         object: "topup";
                         /**
                          * @description `pending` until the provider answers, then `succeeded` or `failed`.
-                         * @enum {unknown}
+                         * @enum {string}
                          */
                         status: "pending" | "succeeded" | "failed";
                         country: string;
@@ -30853,7 +30853,7 @@ export interface operations {
                         object: "topup";
                         /**
                          * @description `pending` until the provider answers, then `succeeded` or `failed`.
-                         * @enum {unknown}
+                         * @enum {string}
                          */
                         status: "pending" | "succeeded" | "failed";
                         country: string;
@@ -31028,9 +31028,9 @@ export interface operations {
                             id: string;
                             /** @enum {string} */
                             object: "transaction";
-                            /** @enum {unknown} */
+                            /** @enum {string} */
                             type: "deposit" | "funding" | "withdrawal" | "reservation" | "reservation_release" | "authorization" | "increment" | "clearing" | "reversal" | "refund" | "force_post" | "fee" | "close_out" | "expiry";
-                            /** @enum {unknown} */
+                            /** @enum {string} */
                             status: "pending" | "completed" | "declined" | "reversed" | "expired";
                             card_id: string | null;
                             /** @description Card (or wallet) currency, minor units. */
@@ -31176,9 +31176,9 @@ export interface operations {
                         id: string;
                         /** @enum {string} */
                         object: "transaction";
-                        /** @enum {unknown} */
+                        /** @enum {string} */
                         type: "deposit" | "funding" | "withdrawal" | "reservation" | "reservation_release" | "authorization" | "increment" | "clearing" | "reversal" | "refund" | "force_post" | "fee" | "close_out" | "expiry";
-                        /** @enum {unknown} */
+                        /** @enum {string} */
                         status: "pending" | "completed" | "declined" | "reversed" | "expired";
                         card_id: string | null;
                         /** @description Card (or wallet) currency, minor units. */

@@ -164,8 +164,24 @@ export interface DocumentOptions {
   publicUrl: string | null;
 }
 
+/**
+ * `Type.Enum` writes `{ enum: [...] }` without a `type`: valid JSON Schema, but viewers and generators that
+ * expect OpenAPI's usual `type` next to `enum` complain (the reference viewer logged a warning per schema).
+ */
+function typeStringEnums(node: unknown): void {
+  if (Array.isArray(node)) {
+    for (const child of node) typeStringEnums(child);
+    return;
+  }
+  if (!isObject(node)) return;
+  if (Array.isArray(node.enum) && node.type === undefined && node.enum.every((v) => typeof v === 'string')) node.type = 'string';
+  for (const child of Object.values(node)) typeStringEnums(child);
+}
+
 /** @fastify/swagger `transformObject`: the whole document, after every route was added. */
-export function transformDocument(doc: Json, options: DocumentOptions): Json {
+export function transformDocument(source: Json, options: DocumentOptions): Json {
+  // A copy: the route schemas in it are the live objects Fastify validates with.
+  const doc = structuredClone(source);
   doc.servers = [options.publicUrl
     ? { url: options.publicUrl, description: 'This Tessera installation (TESSERA_PUBLIC_URL).' }
     : { url: '/', description: 'This Tessera installation: the origin that serves this document.' }];
@@ -174,7 +190,7 @@ export function transformDocument(doc: Json, options: DocumentOptions): Json {
     if (!isObject(item)) continue;
     for (const method of HTTP_METHODS) if (isObject(item[method])) decorateOperation(method, item[method]);
   }
-  const hooks = webhooksSection();
+  const hooks = structuredClone(webhooksSection());
   const components = isObject(doc.components) ? doc.components : {};
   doc.components = {
     ...components,
@@ -183,6 +199,7 @@ export function transformDocument(doc: Json, options: DocumentOptions): Json {
     headers: { ...HEADERS },
   };
   doc.webhooks = hooks.webhooks;
+  typeStringEnums(doc);
   return doc;
 }
 
