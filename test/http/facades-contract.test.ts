@@ -139,3 +139,22 @@ describe('errors under an Idempotency-Key', () => {
     }
   });
 });
+
+describe("KrezyPay's read-only POSTs", () => {
+  it('need only the read scope (lookups and quotes), while its mutations still need write', async () => {
+    const { accountId } = await customerWithAccount(t.app, m.key);
+    const card = await issueCard(t.app, m.key, accountId);
+    const made = await t.app.inject({ method: 'POST', url: '/v1/api_keys', headers: bearer(m.key), payload: { name: 'support', scopes: ['read'] } });
+    expect(made.statusCode, made.body).toBe(201);
+    const reader = made.json().api_key as string;
+    const post = (path: string, payload: object) =>
+      t.app.inject({ method: 'POST', url: `/krezypay/v1/sandbox/${path}`, headers: bearer(reader), payload });
+    const retrieved = await post('card/retrieve_card', { card_id: card.id });
+    expect(retrieved.statusCode, retrieved.body).toBe(200);
+    const transactions = await post('card/transactions', { card_id: card.id });
+    expect(transactions.statusCode, transactions.body).toBe(200);
+    const refused = await post('card/freeze', { card_id: card.id });
+    expect(refused.statusCode, refused.body).toBe(401);
+    expect(refused.json()).toEqual({ status: 'error', error: expect.any(String) });
+  });
+});

@@ -38,6 +38,8 @@ export const krezyErrors = {
 
 /** Every KrezyPay operation takes a merchant key (its paths are outside /v1, where that is the default). */
 export const krezyConfig = { auth: 'merchant' } as const;
+/** A POST that only reads (KrezyPay posts its lookups and quotes): the `read` scope is enough, as for a GET. */
+export const krezyRead = { auth: 'merchant', scope: 'read' } as const;
 /** A mutation: one transaction with the claim of its Idempotency-Key (a retry replays the answer). */
 export const krezyIdempotent = { auth: 'merchant', idempotent: true } as const;
 

@@ -1,4 +1,6 @@
 import type { RouteAuth } from '../deps.ts';
+import type { Scope } from '../../merchants/index.ts';
+import { scopeFor } from '../plugins/auth.ts';
 import { HEADERS, PARAMETERS, parameterRef, responseHeaders } from './headers.ts';
 import { webhooksSection } from './webhooks.ts';
 
@@ -38,14 +40,17 @@ export const SECURITY: Record<RouteAuth, Record<string, string[]>[]> = {
 interface RouteTransformInput {
   schema: Record<string, unknown> | undefined;
   url: string;
-  route: { config?: { auth?: RouteAuth; idempotent?: unknown } | undefined };
+  route: { method: string | string[]; config?: { auth?: RouteAuth; idempotent?: unknown; scope?: Scope } | undefined };
 }
 
 /** @fastify/swagger `transform`: runs once per route each time the document is generated. */
 export function transformRoute({ schema, url, route }: RouteTransformInput): { schema: Record<string, unknown>; url: string } {
   const auth = authOf(url, route.config?.auth);
   const mark: RouteMark = { auth, idempotent: route.config?.idempotent };
-  return { schema: { ...(schema ?? {}), security: SECURITY[auth], [MARK]: mark }, url };
+  // A merchant operation names the key scope it needs: `x-scope` (a bearer scheme has no scopes of its own to list).
+  const method = Array.isArray(route.method) ? route.method[0] ?? 'GET' : route.method;
+  const scope = auth === 'merchant' ? { 'x-scope': scopeFor(route.config?.scope, method) } : {};
+  return { schema: { ...(schema ?? {}), security: SECURITY[auth], ...scope, [MARK]: mark }, url };
 }
 
 /** Descriptions for responses a route left without one (the generator would say "Default Response"). */

@@ -43,8 +43,13 @@ export function routeAuth(request: FastifyRequest): RouteAuth {
   return request.url.startsWith('/v1/') ? 'merchant' : 'public';
 }
 
+/** The scope a route needs: the one its config declares, else `read` to read and `write` to change anything. */
+export function scopeFor(declared: Scope | undefined, method: string): Scope {
+  return declared ?? (method === 'GET' || method === 'HEAD' ? 'read' : 'write');
+}
+
 export function requiredScope(request: FastifyRequest): Scope {
-  return request.routeOptions.config?.scope ?? (request.method === 'GET' || request.method === 'HEAD' ? 'read' : 'write');
+  return scopeFor(request.routeOptions.config?.scope, request.method);
 }
 
 async function resolvePrincipal(app: FastifyInstance, request: FastifyRequest): Promise<Principal> {

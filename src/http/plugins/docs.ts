@@ -8,7 +8,8 @@ authorizations in real time and keeps every cent in a double-entry ledger.
 
 **Authentication.** Send \`Authorization: Bearer <key>\` with a merchant API key (\`sk_sandbox_…\`,
 \`sk_live_…\`) or with a 15-minute token from \`POST /v1/auth/token\`. The admin API (\`/admin/v1\`) takes the
-operator's \`TESSERA_ADMIN_TOKEN\` instead.
+operator's \`TESSERA_ADMIN_TOKEN\` instead. A key holds scopes (\`read\`, \`write\`, \`cards:reveal\`,
+\`keys:write\`); each merchant operation names the one it needs in \`x-scope\` (403 \`insufficient_scope\` otherwise).
 
 **Money** is always an integer number of minor units (cents) with an ISO 4217 currency.
 

@@ -101,6 +101,12 @@ describe('the OpenAPI document', () => {
     expect(undocumented, 'served but not in the OpenAPI document (hidden routes are not walked): document them').toEqual([]);
   });
 
+  it('names on every merchant operation (x-scope) the scope this suite expects of it', () => {
+    const wrong = ops.filter((op) => op.caller === 'merchant' && op.raw['x-scope'] !== op.scope)
+      .map((op) => `${op.name}: documented ${String(op.raw['x-scope'])}, expected ${op.scope}`);
+    expect(wrong).toEqual([]);
+  });
+
   it('puts every route under /v1 and /admin/v1 behind a credential, except the public ones written down', () => {
     const undecided = publicOps.filter((o) => !(o.name in PUBLIC_BY_DESIGN)).map((o) => o.name);
     expect(undecided, 'routes documented without security: give them security in the document, or add them to PUBLIC_BY_DESIGN with why').toEqual([]);

@@ -43,6 +43,14 @@ const SCHEMES: Record<string, Exclude<Caller, 'public'>> = { apiKey: 'merchant',
  */
 export const READ_SCOPE_MUTATIONS: Record<string, string> = {
   'POST /v1/auth/token': 'exchanging a key for a short-lived token of the same scopes changes nothing',
+  // KrezyPay posts its lookups and quotes (seeds 000, 002): they change nothing.
+  'POST /krezypay/v1/{mode}/card/retrieve_card': 'a card lookup',
+  'POST /krezypay/v1/{mode}/card/authorization_estimate': 'a quote of what an authorization would cost',
+  'POST /krezypay/v1/{mode}/card/transactions': "a page of a card's transactions",
+  'POST /krezypay/v1/{mode}/customer/retrieve': 'a customer lookup',
+  'POST /krezypay/v1/{mode}/sms/schema': 'the price and encoding of a message, not sent',
+  'POST /krezypay/v1/{mode}/topup/estimate': 'a quote of a top-up, not sent',
+  'POST /krezypay/v1/{mode}/topup/schema': "a country's operators and products",
 };
 
 function surfaceOf(path: string): Surface {

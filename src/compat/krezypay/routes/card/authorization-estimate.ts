@@ -5,7 +5,7 @@ import { formatMinor } from '../../../../lib/money.ts';
 import { ownerOf } from '../../../../http/plugins/auth.ts';
 import type { TypedApp } from '../../../../http/route.ts';
 import { decimalAmountOf, scaleOf } from '../../../shared.ts';
-import { CardAmountBody, Decimal, Success, krezyConfig, krezyErrors, krezyRoute } from '../../schemas.ts';
+import { CardAmountBody, Decimal, Success, krezyRead, krezyErrors, krezyRoute } from '../../schemas.ts';
 
 export const EstimateSchema = Success({
   amount: Decimal('The amount asked, in the card currency.'),
@@ -16,7 +16,7 @@ export const EstimateSchema = Success({
 export function authorizationEstimateRoute(app: TypedApp): void {
   const { db } = app.deps;
   app.post('/v1/:mode/card/authorization_estimate', {
-    config: krezyConfig,
+    config: krezyRead,
     schema: {
       ...krezyRoute, operationId: 'krezypay.estimateAuthorization', summary: 'KrezyPay: estimate an authorization',
       description: 'Fee (1 USD + 1 % by default, half-up) and total for an amount (seed 002); `total` is a JSON number, as '

@@ -4,12 +4,12 @@ import { ownerOf } from '../../../../http/plugins/auth.ts';
 import type { TypedApp } from '../../../../http/route.ts';
 import { scaleOf } from '../../../shared.ts';
 import { KrezyCardSchema, krezyCard } from '../../present.ts';
-import { CardIdBody, krezyConfig, krezyErrors, krezyRoute } from '../../schemas.ts';
+import { CardIdBody, krezyRead, krezyErrors, krezyRoute } from '../../schemas.ts';
 
 export function retrieveCardRoute(app: TypedApp): void {
   const { db, keys } = app.deps;
   app.post('/v1/:mode/card/retrieve_card', {
-    config: krezyConfig,
+    config: krezyRead,
     schema: {
       ...krezyRoute, operationId: 'krezypay.retrieveCard', summary: 'KrezyPay: retrieve a card',
       description: "Status (lower case), holder, masked number in groups, CVV as ***, last4, exp (MM/YY), balance and authorization "

@@ -6,7 +6,7 @@ import { listTransactions, TRANSACTION_STATUSES, TRANSACTION_TYPES, type Transac
 import { ownerOf } from '../../../../http/plugins/auth.ts';
 import type { TypedApp } from '../../../../http/route.ts';
 import { scaleOf } from '../../../shared.ts';
-import { Body, CardId, Decimal, EXAMPLE, Success, krezyConfig, krezyErrors, krezyRoute } from '../../schemas.ts';
+import { Body, CardId, Decimal, EXAMPLE, Success, krezyRead, krezyErrors, krezyRoute } from '../../schemas.ts';
 
 /** Why 1,000: pages are numbered, so the last one skips (page - 1) × limit rows in SQL; this bounds that. */
 export const KREZYPAY_PAGE_MAX = 1_000;
@@ -39,7 +39,7 @@ const krezyTransaction = (t: Transaction, scale: number) => ({
 export function cardTransactionsRoute(app: TypedApp): void {
   const { db } = app.deps;
   app.post('/v1/:mode/card/transactions', {
-    config: krezyConfig,
+    config: krezyRead,
     schema: {
       ...krezyRoute, operationId: 'krezypay.listCardTransactions', summary: 'KrezyPay: card transactions',
       description: `Newest first; \`page\` from 1 (at most ${KREZYPAY_PAGE_MAX}), \`limit\` up to ${PAGE_LIMIT_MAX} `

@@ -2,12 +2,12 @@ import { getCustomer } from '../../../../customers/index.ts';
 import { ownerOf } from '../../../../http/plugins/auth.ts';
 import type { TypedApp } from '../../../../http/route.ts';
 import { KrezyCustomerSchema, krezyCustomer } from '../../present.ts';
-import { Body, CustomerId, EXAMPLE, krezyConfig, krezyErrors, krezyRoute } from '../../schemas.ts';
+import { Body, CustomerId, EXAMPLE, krezyRead, krezyErrors, krezyRoute } from '../../schemas.ts';
 
 export function retrieveCustomerRoute(app: TypedApp): void {
   const { db } = app.deps;
   app.post('/v1/:mode/customer/retrieve', {
-    config: krezyConfig,
+    config: krezyRead,
     schema: {
       ...krezyRoute, operationId: 'krezypay.retrieveCustomer', summary: 'KrezyPay: retrieve a customer',
       description: 'One customer by id; another merchant\'s (or the other mode\'s) is a 404 like an unknown one.',

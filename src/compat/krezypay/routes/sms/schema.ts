@@ -5,7 +5,7 @@ import { ownerOf } from '../../../../http/plugins/auth.ts';
 import { smsPolicyOf } from '../../../../http/routes/sms/index.ts';
 import type { TypedApp } from '../../../../http/route.ts';
 import { scaleOf } from '../../../shared.ts';
-import { Body, Decimal, Success, krezyConfig, krezyErrors, krezyRoute } from '../../schemas.ts';
+import { Body, Decimal, Success, krezyRead, krezyErrors, krezyRoute } from '../../schemas.ts';
 import { Encoding, Message, PricePerSegment } from '../../sms.ts';
 
 const FIELDS = {
@@ -33,7 +33,7 @@ export function smsSchemaRoute(app: TypedApp): void {
   const { db } = app.deps;
   const policy = smsPolicyOf(app.deps.config);
   app.post('/v1/:mode/sms/schema', {
-    config: krezyConfig,
+    config: krezyRead,
     schema: {
       ...krezyRoute, operationId: 'krezypay.smsSchema', summary: 'KrezyPay: SMS schema',
       description: 'What `sms/send` takes, how messages are cut into segments, and the limits; with `country`, its price per '

@@ -1,13 +1,13 @@
 import { estimateTopup } from '../../../../topups/index.ts';
 import { ownerOf } from '../../../../http/plugins/auth.ts';
 import type { TypedApp } from '../../../../http/route.ts';
-import { Success, krezyConfig, krezyErrors, krezyRoute } from '../../schemas.ts';
+import { Success, krezyRead, krezyErrors, krezyRoute } from '../../schemas.ts';
 import { PRICE_EXAMPLE, PriceProperties, TopupBody, krezyPrice, topupRequestOf } from '../../topup.ts';
 
 export function estimateTopupRoute(app: TypedApp): void {
   const { db } = app.deps;
   app.post('/v1/:mode/topup/estimate', {
-    config: krezyConfig,
+    config: krezyRead,
     schema: {
       ...krezyRoute, operationId: 'krezypay.estimateTopup', summary: 'KrezyPay: estimate a top-up',
       description: 'Price, fee and total in the wallet currency, checked as sending is. Moves nothing.',

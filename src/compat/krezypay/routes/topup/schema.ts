@@ -2,7 +2,7 @@ import { Type } from '@fastify/type-provider-typebox';
 import { topupSchema } from '../../../../topups/index.ts';
 import { ownerOf } from '../../../../http/plugins/auth.ts';
 import type { TypedApp } from '../../../../http/route.ts';
-import { Body, Decimal, Success, krezyConfig, krezyErrors, krezyRoute } from '../../schemas.ts';
+import { Body, Decimal, Success, krezyRead, krezyErrors, krezyRoute } from '../../schemas.ts';
 import { TopupFields, krezyOperator } from '../../topup.ts';
 
 const OperatorSchema = Type.Object({
@@ -20,7 +20,7 @@ const EXAMPLE = {
 export function topupSchemaRoute(app: TypedApp): void {
   const { db } = app.deps;
   app.post('/v1/:mode/topup/schema', {
-    config: krezyConfig,
+    config: krezyRead,
     schema: {
       ...krezyRoute, operationId: 'krezypay.topupSchema', summary: 'KrezyPay: top-up schema',
       description: 'The operators of `country` with their currency and fixed `denominations` or `min_amount`/`max_amount` '
